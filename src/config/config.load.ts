@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { AppError } from '../errors/app-error.ts';
+import { envSchema, type AppConfig } from './config.schema.ts';
+
+/** Parses the environment once; a bad value fails fast and names every bad key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new AppError('CONFIG_INVALID', `Invalid configuration: ${problems}`, 500);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    vectorDatabaseUrl: e.VECTOR_DATABASE_URL,
+    model: e.MODEL,
+    modelDir: e.MODEL_DIR ? path.resolve(e.MODEL_DIR) : undefined,
+    cacheDir: path.resolve(e.VITRINA_CACHE),
+    hfEndpoint: e.HF_ENDPOINT.replace(/\/+$/, ''),
+    indexOnStart: e.INDEX_ON_START,
+    ortThreads: e.ORT_THREADS,
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    maxImagePixels: e.MAX_IMAGE_PIXELS,
+    fetchTimeoutMs: e.FETCH_TIMEOUT_MS,
+    fetchMaxBytes: e.FETCH_MAX_BYTES,
+    logLevel: e.LOG_LEVEL,
+    ...overrides,
+  };
+}

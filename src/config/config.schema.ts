@@ -1,0 +1,64 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+/** Every environment variable the app reads, in one place. Parsed once at start. */
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: optionalUrl.pipe(z.string().url().optional()),
+  VECTOR_DATABASE_URL: optionalUrl.pipe(z.union([z.literal('embedded'), z.string().url()]).optional()),
+  MODEL: z.string().min(1).default('clip-vit-b32'),
+  MODEL_DIR: optionalUrl,
+  VITRINA_CACHE: z.string().min(1).default(path.join(os.homedir(), '.cache', 'vitrina')),
+  HF_ENDPOINT: z.string().url().default('https://huggingface.co'),
+  INDEX_ON_START: flag.default('1'),
+  ORT_THREADS: z.coerce.number().int().min(0).max(256).default(0),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(50_000_000),
+  FETCH_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  FETCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** undefined → embedded PGlite under dataDir */
+  databaseUrl: string | undefined;
+  /** undefined → same database as the catalog; 'embedded' → PGlite under dataDir */
+  vectorDatabaseUrl: string | undefined;
+  model: string;
+  modelDir: string | undefined;
+  cacheDir: string;
+  hfEndpoint: string;
+  indexOnStart: boolean;
+  ortThreads: number;
+  uploadMaxBytes: number;
+  maxImagePixels: number;
+  fetchTimeoutMs: number;
+  fetchMaxBytes: number;
+  logLevel: Env['LOG_LEVEL'];
+}
