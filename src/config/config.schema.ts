@@ -23,7 +23,7 @@ export const envSchema = z.object({
   MODEL_DIR: optionalUrl,
   VITRINA_CACHE: z.string().min(1).default(path.join(os.homedir(), '.cache', 'vitrina')),
   HF_ENDPOINT: z.string().url().default('https://huggingface.co'),
-  INDEX_ON_START: flag.default('1'),
+  INDEX_ON_START: flag.default(true),
   ORT_THREADS: z.coerce.number().int().min(0).max(256).default(0),
   UPLOAD_MAX_BYTES: z.coerce
     .number()

@@ -1,0 +1,35 @@
+import { createCatalogRepository } from '../catalog/catalog.repository.ts';
+import { createCatalogService } from '../catalog/catalog.service.ts';
+import { createImportService } from '../catalog/catalog.import.ts';
+import { createMediaStore } from '../catalog/media.store.ts';
+import type { AppConfig } from '../config/config.schema.ts';
+import { openStores, type Stores } from '../db/db.stores.ts';
+
+/** Everything a command or the server needs, wired once with explicit dependencies. */
+export async function createAppContext(config: AppConfig) {
+  const stores: Stores = await openStores(config);
+  const repository = createCatalogRepository(stores.catalog);
+  const media = createMediaStore(config.dataDir);
+  const catalog = createCatalogService({ repository });
+  const importer = createImportService({
+    db: stores.catalog,
+    repository,
+    media,
+    limits: {
+      maxImagePixels: config.maxImagePixels,
+      fetchTimeoutMs: config.fetchTimeoutMs,
+      fetchMaxBytes: config.fetchMaxBytes,
+    },
+  });
+  return {
+    config,
+    stores,
+    repository,
+    media,
+    catalog,
+    importer,
+    close: () => stores.close(),
+  };
+}
+
+export type AppContext = Awaited<ReturnType<typeof createAppContext>>;

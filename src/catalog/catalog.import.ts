@@ -1,0 +1,194 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '../errors/app-error.ts';
+import type { Db } from '../db/db.client.ts';
+import type { CatalogRepository } from './catalog.repository.ts';
+import type { ImageInput, ProductInput } from './catalog.types.ts';
+import { parseCsv } from './csv.parse.ts';
+import type { MediaStore } from './media.store.ts';
+import { fetchImageBytes } from './remote-image.fetch.ts';
+
+export interface ImportSummary {
+  imported: number;
+  updated: number;
+  failed: number;
+  errors: { line: number; reason: string }[];
+  /** products whose rows were written, for follow-up work such as indexing */
+  productIds: number[];
+}
+
+export interface ImportLimits {
+  maxImagePixels: number;
+  fetchTimeoutMs: number;
+  fetchMaxBytes: number;
+}
+
+/** A row as read from the file, before validation: column → raw value. */
+export interface RawRow {
+  line: number;
+  values: Record<string, unknown>;
+}
+
+const KNOWN = new Set(['sku', 'name', 'description', 'category', 'supplier', 'price', 'currency', 'images', 'attributes']);
+const LOOKAHEAD = 8; // rows whose images are read while earlier rows are written
+
+export function createImportService(deps: { db: Db; repository: CatalogRepository; media: MediaStore; limits: ImportLimits }) {
+  const { db, repository, media, limits } = deps;
+
+  async function prepare(row: RawRow, baseDir: string) {
+    const product = parseProduct(row.values);
+    const images: ImageInput[] = [];
+    for (const ref of splitImages(row.values.images)) {
+      images.push(await loadImage(ref, baseDir));
+    }
+    return { product, images };
+  }
+
+  async function loadImage(ref: string, baseDir: string): Promise<ImageInput> {
+    const isUrl = /^https?:\/\//i.test(ref);
+    let bytes: Buffer;
+    if (isUrl) {
+      bytes = await fetchImageBytes(ref, { timeoutMs: limits.fetchTimeoutMs, maxBytes: limits.fetchMaxBytes });
+    } else {
+      const file = path.resolve(baseDir, ref);
+      try {
+        bytes = await fs.readFile(file);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new AppError('IMAGE_UNREADABLE', `image ${ref}: ${code === 'ENOENT' ? 'file not found' : 'cannot be read'}`);
+      }
+    }
+    try {
+      const stored = await media.put(bytes, limits.maxImagePixels);
+      return { source: isUrl ? ref : path.resolve(baseDir, ref), ...stored };
+    } catch (error) {
+      if (error instanceof AppError) throw new AppError(error.code, `image ${ref}: ${error.message}`);
+      throw error;
+    }
+  }
+
+  async function importRows(rows: RawRow[], baseDir: string): Promise<ImportSummary> {
+    const summary: ImportSummary = { imported: 0, updated: 0, failed: 0, errors: [], productIds: [] };
+    const pending = rows.map(() => null as null | ReturnType<typeof prepare>);
+    const start = (i: number) => {
+      if (i < rows.length && !pending[i]) {
+        pending[i] = prepare(rows[i]!, baseDir);
+        pending[i]!.catch(() => {}); // awaited below in order; avoids an unhandled rejection meanwhile
+      }
+    };
+    for (let i = 0; i < Math.min(LOOKAHEAD, rows.length); i++) start(i);
+    for (const [i, row] of rows.entries()) {
+      start(i + LOOKAHEAD);
+      try {
+        const { product, images } = await pending[i]!;
+        const { id, created } = await db.transaction(async (tx) => {
+          const result = await repository.upsertProduct(tx, product);
+          await repository.replaceImages(tx, result.id, images);
+          return result;
+        });
+        summary[created ? 'imported' : 'updated']++;
+        summary.productIds.push(id);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        summary.failed++;
+        summary.errors.push({ line: row.line, reason: error.message });
+      } finally {
+        pending[i] = null;
+      }
+    }
+    return summary;
+  }
+
+  return {
+    importRows,
+    async importFile(file: string): Promise<ImportSummary> {
+      let text: string;
+      try {
+        text = await fs.readFile(file, 'utf8');
+      } catch {
+        throw new AppError('IMPORT_FILE_UNREADABLE', `cannot read ${file}`);
+      }
+      const rows = /\.jsonl?$|\.ndjson$/i.test(file) ? readJsonLines(text) : readCsv(text);
+      return importRows(rows, path.dirname(path.resolve(file)));
+    },
+  };
+}
+
+export type ImportService = ReturnType<typeof createImportService>;
+
+function readCsv(text: string): RawRow[] {
+  const [header, ...records] = parseCsv(text);
+  if (!header) throw new AppError('IMPORT_EMPTY', 'the file is empty');
+  const columns = header.fields.map((h) => h.trim().toLowerCase());
+  for (const required of ['sku', 'name']) {
+    if (!columns.includes(required)) {
+      throw new AppError('IMPORT_NO_COLUMN', `the header has no "${required}" column (found: ${columns.join(', ')})`);
+    }
+  }
+  return records.map((r) => ({
+    line: r.line,
+    values: Object.fromEntries(columns.map((c, i) => [c, r.fields[i] ?? ''])),
+  }));
+}
+
+function readJsonLines(text: string): RawRow[] {
+  const rows: RawRow[] = [];
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    if (!raw.trim()) continue;
+    try {
+      const value: unknown = JSON.parse(raw);
+      if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+      rows.push({ line: i + 1, values: value as Record<string, unknown> });
+    } catch {
+      // Surfaces as that line's error instead of failing the whole file.
+      rows.push({ line: i + 1, values: { __invalid: 'not a valid JSON object' } });
+    }
+  }
+  return rows;
+}
+
+const text = (v: unknown): string => (v === undefined || v === null ? '' : String(v).trim());
+const optional = (v: unknown): string | null => text(v) || null;
+
+export function parseProduct(values: Record<string, unknown>): ProductInput {
+  if (typeof values.__invalid === 'string') throw new AppError('ROW_INVALID', values.__invalid);
+  const sku = text(values.sku);
+  const name = text(values.name);
+  if (!sku) throw new AppError('ROW_NO_SKU', 'missing sku');
+  if (!name) throw new AppError('ROW_NO_NAME', 'missing name');
+  if (sku.length > 200) throw new AppError('ROW_BAD_SKU', 'sku is longer than 200 characters');
+  const currency = optional(values.currency)?.toUpperCase() ?? null;
+  if (currency && !/^[A-Z]{3}$/.test(currency)) {
+    throw new AppError('ROW_BAD_CURRENCY', `bad currency "${text(values.currency)}" (expected a 3-letter code such as RUB)`);
+  }
+  const attributes: Record<string, unknown> = {};
+  if (values.attributes && typeof values.attributes === 'object') Object.assign(attributes, values.attributes);
+  for (const [k, v] of Object.entries(values)) if (!KNOWN.has(k) && text(v)) attributes[k] = v;
+  return {
+    sku,
+    name,
+    description: text(values.description),
+    category: optional(values.category),
+    supplier: optional(values.supplier),
+    price: parsePrice(values.price),
+    currency,
+    attributes,
+  };
+}
+
+function parsePrice(value: unknown): number | null {
+  const raw = text(value);
+  if (!raw) return null;
+  // "1 234,50" and "1234.50" both appear in supplier files
+  const normalized = raw.replace(/[\s\u00a0]/g, '').replace(/,(?=\d{1,2}$)/, '.');
+  const price = Number(normalized);
+  if (!/^\d+(\.\d+)?$/.test(normalized) || !Number.isFinite(price) || price > 1e12) {
+    throw new AppError('ROW_BAD_PRICE', `bad price "${raw}" (expected a non-negative number)`);
+  }
+  return Math.round(price * 100) / 100;
+}
+
+function splitImages(value: unknown): string[] {
+  const list = Array.isArray(value) ? value.map(text) : text(value).split('|');
+  return list.map((s) => s.trim()).filter(Boolean);
+}

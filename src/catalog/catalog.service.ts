@@ -1,0 +1,27 @@
+import type { CatalogRepository, TextMode } from './catalog.repository.ts';
+import type { ProductDetail, ProductPage, ProductQuery } from './catalog.types.ts';
+
+export function createCatalogService({ repository }: { repository: CatalogRepository }) {
+  return {
+    /**
+     * Most precise first, widening only when nothing is found: words in the name, SKU or
+     * category; then in the description too; then typo-tolerant trigram matching. So "milk"
+     * lists milk, "lactose" finds it in descriptions, and "mjolk" still finds "Mjölk".
+     */
+    async list(query: ProductQuery): Promise<ProductPage> {
+      const sort = query.sort ?? (query.q || query.within ? 'relevance' : 'name');
+      const modes: TextMode[] = query.q?.trim() ? ['title', 'fulltext', 'fuzzy'] : ['title'];
+      let found = { items: [] as ProductPage['items'], total: 0 };
+      for (const mode of modes) {
+        found = await repository.list({ ...query, sort }, mode);
+        if (found.total > 0) return { ...found, page: query.page, perPage: query.perPage, fuzzy: mode === 'fuzzy' };
+      }
+      return { ...found, page: query.page, perPage: query.perPage, fuzzy: false };
+    },
+    get: (id: number): Promise<ProductDetail | null> => repository.get(id),
+    facets: () => repository.facets(),
+    count: () => repository.countProducts(),
+  };
+}
+
+export type CatalogService = ReturnType<typeof createCatalogService>;

@@ -1,0 +1,16 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { AppError } from '../errors/app-error.ts';
+
+/** node:util parseArgs, with its TypeError turned into a one-line usage error. */
+export function parseCliArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: T,
+  usage: string,
+  allowPositionals = true,
+) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (error) {
+    throw new AppError('CLI_USAGE', `${(error as Error).message}\nUsage: vitrina ${usage}`, 2);
+  }
+}

@@ -1,0 +1,48 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { MediaStore } from '../catalog/media.store.ts';
+
+export const THUMB_WIDTHS = [160, 320, 640, 960] as const;
+
+/**
+ * Thumbnails are made once per (image, width) and kept on disk: a catalog page shows dozens of
+ * them and originals can be megabytes each. Concurrent requests for the same one share the work.
+ */
+export function createThumbnailer(dataDir: string, media: MediaStore) {
+  const dir = path.join(dataDir, 'cache', 'thumbs');
+  const inFlight = new Map<string, Promise<Buffer>>();
+
+  async function make(sha256: string, width: number, file: string): Promise<Buffer> {
+    const original = await media.read(sha256);
+    const out = await sharp(original, { limitInputPixels: false })
+      .rotate()
+      .resize({ width, height: width, fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .webp({ quality: 80 })
+      .toBuffer();
+    await fs.mkdir(dir, { recursive: true });
+    const temp = `${file}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+    await fs.writeFile(temp, out);
+    await fs.rename(temp, file);
+    return out;
+  }
+
+  return {
+    async get(sha256: string, width: number): Promise<Buffer> {
+      const file = path.join(dir, `${sha256}-${width}.webp`);
+      try {
+        return await fs.readFile(file);
+      } catch {
+        const key = `${sha256}-${width}`;
+        let job = inFlight.get(key);
+        if (!job) {
+          job = make(sha256, width, file).finally(() => inFlight.delete(key));
+          inFlight.set(key, job);
+        }
+        return job;
+      }
+    },
+  };
+}

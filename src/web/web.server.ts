@@ -1,0 +1,80 @@
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppContext } from '../app/app.context.ts';
+import { ensureCss } from './assets.build.ts';
+import { registerCatalogRoutes, type ListDeps } from './routes/catalog.routes.ts';
+import { registerMediaRoutes } from './routes/media.routes.ts';
+import { createThumbnailer } from './thumbnails.ts';
+import { installErrorHandling } from './web.errors.ts';
+
+export interface WebOptions {
+  /** pino options; false silences the log (tests) */
+  logger?: boolean | { level: string };
+}
+
+export interface HealthProvider {
+  health(): Promise<{ model: unknown; vector_store: unknown }>;
+}
+
+/** Builds the HTTP app; the caller decides whether to listen (server) or inject (tests). */
+export async function createWebServer(
+  ctx: AppContext,
+  extra: Partial<Omit<ListDeps, 'ctx'>> & Partial<HealthProvider> & { register?: (app: FastifyInstance) => void } = {},
+  options: WebOptions = {},
+): Promise<FastifyInstance> {
+  await ensureCss();
+  const app = Fastify({
+    logger: options.logger ?? { level: ctx.config.logLevel },
+    disableRequestLogging: true,
+    bodyLimit: ctx.config.uploadMaxBytes,
+    routerOptions: { maxParamLength: 200 },
+  });
+  installErrorHandling(app);
+  await app.register(fastifyStatic, {
+    root: path.join(import.meta.dirname, 'assets'),
+    prefix: '/assets/',
+    maxAge: '1h',
+  });
+  await app.register(fastifyStatic, {
+    root: path.resolve(import.meta.dirname, '../../node_modules/cropperjs/dist'),
+    prefix: '/vendor/cropperjs/',
+    decorateReply: false,
+    maxAge: '1d',
+  });
+
+  registerMediaRoutes(app, { media: ctx.media, thumbnails: createThumbnailer(ctx.config.dataDir, ctx.media) });
+  registerCatalogRoutes(app, {
+    ctx,
+    listProducts: extra.listProducts ?? (async (query) => ({ result: await ctx.catalog.list(toCatalogQuery(query)) })),
+    photoSearchEnabled: extra.photoSearchEnabled ?? (() => false),
+  });
+
+  app.get('/api/health', async () => {
+    let catalog = 'ok';
+    try {
+      await ctx.stores.catalog.query('select 1');
+    } catch {
+      catalog = 'unavailable';
+    }
+    const rest = extra.health
+      ? await extra.health()
+      : { vector_store: ctx.stores.vectors ? 'ok' : `unavailable: ${ctx.stores.vectorError}`, model: 'not loaded' };
+    return { status: catalog === 'ok' ? 'ok' : 'degraded', catalog, ...rest };
+  });
+  extra.register?.(app);
+  return app;
+}
+
+export function toCatalogQuery(query: import('./products.query.ts').ProductListQuery) {
+  return {
+    q: query.q,
+    category: query.category,
+    supplier: query.supplier,
+    priceMin: query.price_min,
+    priceMax: query.price_max,
+    sort: query.sort,
+    page: query.page,
+    perPage: query.per_page,
+  };
+}
