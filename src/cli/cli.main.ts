@@ -37,7 +37,10 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     // A user-facing error is one clear line; anything else is a bug and keeps its stack.
     if (isAppError(error)) io.err(`vitrina ${name}: ${error.message}`);
-    else io.err(`vitrina ${name}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    else
+      io.err(
+        `vitrina ${name}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
     return 1;
   }
 }

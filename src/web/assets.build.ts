@@ -14,10 +14,15 @@ export const cssPath = path.join(webDir, 'assets', 'app.css');
 export async function ensureCss(): Promise<void> {
   const sources = await listSources(webDir);
   const newest = Math.max(...(await Promise.all(sources.map(async (f) => (await fs.stat(f)).mtimeMs))));
-  const built = await fs.stat(cssPath).then((s) => s.mtimeMs, () => 0);
+  const built = await fs.stat(cssPath).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   if (built >= newest) return;
   const input = await fs.readFile(path.join(webDir, 'assets', 'styles.css'), 'utf8');
-  const config = (await import(path.join(root, 'tailwind.config.cjs'))) as { default: import('tailwindcss').Config };
+  const config = (await import(path.join(root, 'tailwind.config.cjs'))) as {
+    default: import('tailwindcss').Config;
+  };
   const result = await postcss([tailwindcss(config.default)]).process(input, { from: undefined });
   const temp = `${cssPath}.${process.pid}.tmp`;
   await fs.writeFile(temp, result.css);

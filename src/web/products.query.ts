@@ -44,7 +44,8 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const reasons = result.error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') return `unknown parameter ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (issue.code === 'unrecognized_keys')
+      return `unknown parameter ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     const key = issue.path.join('.');
     return key ? `${key}: ${issue.message}` : issue.message;
   });

@@ -40,9 +40,18 @@ export function installErrorHandling(app: FastifyInstance): void {
   );
 }
 
-export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) {
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+) {
   if (isApi(request)) return reply.status(status).send({ success: false, error: message, code });
-  const lang = pickLang((request.query as Record<string, unknown> | undefined)?.lang, request.headers['accept-language']);
+  const lang = pickLang(
+    (request.query as Record<string, unknown> | undefined)?.lang,
+    request.headers['accept-language'],
+  );
   const t = messages[lang];
   const title = status === 404 ? t.notFound : status >= 500 ? t.serverError : t.badRequest;
   const body = status >= 500 && code === 'INTERNAL' ? t.serverError : message;

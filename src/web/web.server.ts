@@ -1,6 +1,6 @@
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/app.context.ts';
 import { ensureCss } from './assets.build.ts';
 import { registerCatalogRoutes, type ListDeps } from './routes/catalog.routes.ts';
@@ -20,13 +20,15 @@ export interface HealthProvider {
 /** Builds the HTTP app; the caller decides whether to listen (server) or inject (tests). */
 export async function createWebServer(
   ctx: AppContext,
-  extra: Partial<Omit<ListDeps, 'ctx'>> & Partial<HealthProvider> & { register?: (app: FastifyInstance) => void } = {},
+  extra: Partial<Omit<ListDeps, 'ctx'>> &
+    Partial<HealthProvider> & { register?: (app: FastifyInstance) => void } = {},
   options: WebOptions = {},
 ): Promise<FastifyInstance> {
   await ensureCss();
   const app = Fastify({
     logger: options.logger ?? { level: ctx.config.logLevel },
-    disableRequestLogging: true,
+    // One line per search is logged by the search service; per-request lines would drown it.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.config.uploadMaxBytes,
     routerOptions: { maxParamLength: 200 },
   });
@@ -43,10 +45,14 @@ export async function createWebServer(
     maxAge: '1d',
   });
 
-  registerMediaRoutes(app, { media: ctx.media, thumbnails: createThumbnailer(ctx.config.dataDir, ctx.media) });
+  registerMediaRoutes(app, {
+    media: ctx.media,
+    thumbnails: createThumbnailer(ctx.config.dataDir, ctx.media),
+  });
   registerCatalogRoutes(app, {
     ctx,
-    listProducts: extra.listProducts ?? (async (query) => ({ result: await ctx.catalog.list(toCatalogQuery(query)) })),
+    listProducts:
+      extra.listProducts ?? (async (query) => ({ result: await ctx.catalog.list(toCatalogQuery(query)) })),
     photoSearchEnabled: extra.photoSearchEnabled ?? (() => false),
   });
 
@@ -59,7 +65,10 @@ export async function createWebServer(
     }
     const rest = extra.health
       ? await extra.health()
-      : { vector_store: ctx.stores.vectors ? 'ok' : `unavailable: ${ctx.stores.vectorError}`, model: 'not loaded' };
+      : {
+          vector_store: ctx.stores.vectors ? 'ok' : `unavailable: ${ctx.stores.vectorError}`,
+          model: 'not loaded',
+        };
     return { status: catalog === 'ok' ? 'ok' : 'degraded', catalog, ...rest };
   });
   extra.register?.(app);

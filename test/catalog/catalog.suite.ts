@@ -6,7 +6,11 @@ import { tempDir } from '../helpers/test-env.ts';
 import { writeFixtureCatalog, writeManyProducts } from './catalog.fixture.ts';
 
 /** The same catalog behaviour, asserted on whichever store the config points at. */
-export function catalogSuite(name: string, makeConfig: () => Promise<AppConfig>, cleanup?: () => Promise<void>) {
+export function catalogSuite(
+  name: string,
+  makeConfig: () => Promise<AppConfig>,
+  cleanup?: () => Promise<void>,
+) {
   describe(`catalog on ${name}`, () => {
     let ctx: AppContext;
     const list = (q: Parameters<AppContext['catalog']['list']>[0]) => ctx.catalog.list(q);
@@ -26,7 +30,10 @@ export function catalogSuite(name: string, makeConfig: () => Promise<AppConfig>,
     });
 
     it('finds Russian words in their other forms (russian configuration)', async () => {
-      assert.deepEqual((await names({ q: 'молока' })).sort(), ['Молоко пастеризованное 3,2%', 'Молоко топлёное'].sort());
+      assert.deepEqual(
+        (await names({ q: 'молока' })).sort(),
+        ['Молоко пастеризованное 3,2%', 'Молоко топлёное'].sort(),
+      );
       assert.deepEqual(await names({ q: 'ржаного хлеба' }), ['Хлеб ржаной']);
     });
 
@@ -44,7 +51,10 @@ export function catalogSuite(name: string, makeConfig: () => Promise<AppConfig>,
 
     it('matches SKUs exactly and by prefix, and tolerates typos with trigrams', async () => {
       assert.deepEqual(await names({ q: 'EN-JUICE' }), ['Apple juice']);
-      assert.deepEqual((await names({ q: 'mlk-' })).sort(), ['Молоко пастеризованное 3,2%', 'Молоко топлёное'].sort());
+      assert.deepEqual(
+        (await names({ q: 'mlk-' })).sort(),
+        ['Молоко пастеризованное 3,2%', 'Молоко топлёное'].sort(),
+      );
       const typo = await list({ q: 'organik wholle', page: 1, perPage: 10 });
       assert.equal(typo.fuzzy, true);
       assert.equal(typo.items[0]?.name, 'Organic whole milk');
@@ -55,15 +65,27 @@ export function catalogSuite(name: string, makeConfig: () => Promise<AppConfig>,
       assert.equal((await list({ category: 'Молочные продукты', page: 1, perPage: 50 })).total, 3);
       assert.equal((await list({ category: 'Молочные продукты / Кефир', page: 1, perPage: 50 })).total, 1);
       assert.deepEqual((await names({ supplier: 'Orchard Ltd' })).sort(), ['Apple juice', 'Running shoes']);
-      const mid = await list({ priceMin: 50, priceMax: 100, category: 'Молочные продукты', page: 1, perPage: 50 });
+      const mid = await list({
+        priceMin: 50,
+        priceMax: 100,
+        category: 'Молочные продукты',
+        page: 1,
+        perPage: 50,
+      });
       assert.deepEqual(mid.items.map((i) => i.price).sort(), [75.5, 89.9]);
     });
 
     it('sorts by price both ways with products without a price last', async () => {
       const asc = await list({ sort: 'price_asc', category: 'Odd', page: 1, perPage: 3 });
-      assert.deepEqual(asc.items.map((i) => i.price), [1, 3, 5]);
+      assert.deepEqual(
+        asc.items.map((i) => i.price),
+        [1, 3, 5],
+      );
       const desc = await list({ sort: 'price_desc', category: 'Odd', page: 1, perPage: 3 });
-      assert.deepEqual(desc.items.map((i) => i.price), [29, 27, 25]);
+      assert.deepEqual(
+        desc.items.map((i) => i.price),
+        [29, 27, 25],
+      );
     });
 
     it('pages without gaps or repeats and reports the total', async () => {
@@ -84,14 +106,20 @@ export function catalogSuite(name: string, makeConfig: () => Promise<AppConfig>,
       const juice = (await list({ q: 'EN-JUICE', page: 1, perPage: 1 })).items[0]!;
       const detail = await ctx.catalog.get(juice.id);
       assert.equal(detail?.images.length, 2);
-      assert.deepEqual(detail?.images.map((i) => i.position), [0, 1]);
+      assert.deepEqual(
+        detail?.images.map((i) => i.position),
+        [0, 1],
+      );
       assert.equal(detail?.images[0]?.sha256, juice.imageSha256);
       assert.equal(await ctx.catalog.get(999_999), null);
     });
 
     it('lists facets with counts', async () => {
       const facets = await ctx.catalog.facets();
-      assert.deepEqual(facets.suppliers.find((f) => f.value === 'Ферма'), { value: 'Ферма', count: 3 });
+      assert.deepEqual(
+        facets.suppliers.find((f) => f.value === 'Ферма'),
+        { value: 'Ферма', count: 3 },
+      );
       assert.ok(facets.categories.some((f) => f.value === 'Dairy / Milk' && f.count === 1));
     });
   });

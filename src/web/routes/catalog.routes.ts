@@ -38,7 +38,10 @@ const knownOnly = (query: unknown) =>
 export interface ListDeps {
   ctx: AppContext;
   /** resolves image_search ids; provided by the photo-search feature */
-  listProducts(query: ProductListQuery): Promise<{ result: ProductPage; photoSearch?: { id: string; count: number; queryImageUrl: string | null } }>;
+  listProducts(query: ProductListQuery): Promise<{
+    result: ProductPage;
+    photoSearch?: { id: string; count: number; queryImageUrl: string | null };
+  }>;
   photoSearchEnabled(): boolean;
 }
 
@@ -76,6 +79,11 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ListDeps): voi
   app.get('/api/products', async (request) => {
     const query = parseOrThrow(productListQuerySchema, request.query);
     const { result } = await deps.listProducts(query);
-    return { items: result.items.map(toApiItem), page: result.page, per_page: result.perPage, total: result.total };
+    return {
+      items: result.items.map(toApiItem),
+      page: result.page,
+      per_page: result.perPage,
+      total: result.total,
+    };
   });
 }

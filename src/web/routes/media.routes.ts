@@ -11,7 +11,10 @@ const query = z
     w: z.coerce
       .number()
       .int()
-      .refine((w) => (THUMB_WIDTHS as readonly number[]).includes(w), `w must be one of ${THUMB_WIDTHS.join(', ')}`)
+      .refine(
+        (w) => (THUMB_WIDTHS as readonly number[]).includes(w),
+        `w must be one of ${THUMB_WIDTHS.join(', ')}`,
+      )
       .optional(),
   })
   .strict();
@@ -27,7 +30,8 @@ export function registerMediaRoutes(
     const p = params.safeParse(request.params);
     const q = query.safeParse(request.query);
     if (!p.success) throw new AppError('MEDIA_NOT_FOUND', 'no such image', 404);
-    if (!q.success) throw new AppError('INVALID_PARAMETERS', q.error.issues.map((i) => i.message).join('; '), 400);
+    if (!q.success)
+      throw new AppError('INVALID_PARAMETERS', q.error.issues.map((i) => i.message).join('; '), 400);
     if (q.data.w) {
       const thumb = await deps.thumbnails.get(p.data.sha256, q.data.w);
       return reply.header('cache-control', IMMUTABLE).type('image/webp').send(thumb);

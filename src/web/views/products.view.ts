@@ -27,7 +27,10 @@ export interface ProductsView {
 export const thumbUrl = (sha256: string, width: number) => `/media/${sha256}?w=${width}`;
 
 /** Builds a /products link keeping the current parameters, with some changed or removed. */
-export function listUrl(query: ProductListQuery, changes: Record<string, string | number | undefined>): string {
+export function listUrl(
+  query: ProductListQuery,
+  changes: Record<string, string | number | undefined>,
+): string {
   const params = new URLSearchParams();
   const merged: Record<string, unknown> = { ...query, ...changes };
   for (const [key, value] of Object.entries(merged)) {
@@ -69,7 +72,17 @@ function searchBar(ctx: PageContext, view: ProductsView) {
     ${ctx.lang === 'en' ? html`<input type="hidden" name="lang" value="en" />` : ''}
     <label class="relative flex-1">
       <span class="sr-only">${t.search}</span>
-      <svg class="pointer-events-none absolute left-3 top-1/2 h-5 w-5 -translate-y-1/2 text-slate-400" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><circle cx="11" cy="11" r="7"/><path d="m20 20-3.5-3.5"/></svg>
+      <svg
+        class="pointer-events-none absolute left-3 top-1/2 h-5 w-5 -translate-y-1/2 text-slate-400"
+        viewBox="0 0 24 24"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2"
+        aria-hidden="true"
+      >
+        <circle cx="11" cy="11" r="7" />
+        <path d="m20 20-3.5-3.5" />
+      </svg>
       <input
         type="search"
         name="q"
@@ -80,23 +93,56 @@ function searchBar(ctx: PageContext, view: ProductsView) {
         autocomplete="off"
       />
     </label>
-    <button type="submit" ${photoMode ? 'disabled' : ''} class="rounded-xl bg-slate-900 px-6 py-3 font-medium text-white shadow-sm transition hover:bg-slate-700 disabled:cursor-not-allowed disabled:opacity-50">${t.search}</button>
-    ${view.photoSearchEnabled
-      ? html`<button type="button" id="photo-search-open" class="inline-flex items-center justify-center gap-2 rounded-xl bg-violet-600 px-5 py-3 font-medium text-white shadow-sm transition hover:bg-violet-700 focus:outline-none focus:ring-4 focus:ring-violet-200">
-          <svg viewBox="0 0 24 24" class="h-5 w-5" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><rect x="3" y="4" width="18" height="16" rx="2"/><circle cx="9" cy="10" r="2"/><path d="m21 16-5-5-9 9"/></svg>
-          ${t.byPhoto}
-        </button>`
-      : ''}
+    <button
+      type="submit"
+      ${photoMode ? 'disabled' : ''}
+      class="rounded-xl bg-slate-900 px-6 py-3 font-medium text-white shadow-sm transition hover:bg-slate-700 disabled:cursor-not-allowed disabled:opacity-50"
+    >
+      ${t.search}
+    </button>
+    ${
+      view.photoSearchEnabled
+        ? html`<button
+            type="button"
+            id="photo-search-open"
+            class="inline-flex items-center justify-center gap-2 rounded-xl bg-violet-600 px-5 py-3 font-medium text-white shadow-sm transition hover:bg-violet-700 focus:outline-none focus:ring-4 focus:ring-violet-200"
+          >
+            <svg
+              viewBox="0 0 24 24"
+              class="h-5 w-5"
+              fill="none"
+              stroke="currentColor"
+              stroke-width="2"
+              aria-hidden="true"
+            >
+              <rect x="3" y="4" width="18" height="16" rx="2" />
+              <circle cx="9" cy="10" r="2" />
+              <path d="m21 16-5-5-9 9" />
+            </svg>
+            ${t.byPhoto}
+          </button>`
+        : ''
+    }
   </form>`;
 }
 
 function photoBanner(ctx: PageContext, view: ProductsView) {
   const banner = view.photoSearch!;
   const clear = listUrl({ ...view.query, image_search: undefined }, { page: undefined });
-  return html`<div class="mt-4 flex items-center gap-4 rounded-2xl border border-violet-200 bg-violet-50 p-3" data-testid="photo-banner">
+  return html`<div
+    class="mt-4 flex items-center gap-4 rounded-2xl border border-violet-200 bg-violet-50 p-3"
+    data-testid="photo-banner"
+  >
     ${banner.queryImageUrl ? html`<img src="${banner.queryImageUrl}" alt="" class="h-16 w-16 rounded-lg object-cover ring-1 ring-violet-200" />` : ''}
-    <p class="font-medium text-violet-900">${ctx.lang === 'en' ? `${banner.count} products by photo` : `${banner.count} товаров по фото`}</p>
-    <a href="${clear}" class="ml-auto rounded-lg px-3 py-2 text-sm text-violet-700 hover:bg-violet-100" data-testid="photo-clear">${ctx.lang === 'en' ? 'Clear ✕' : 'Сбросить ✕'}</a>
+    <p class="font-medium text-violet-900">
+      ${ctx.lang === 'en' ? `${banner.count} products by photo` : `${banner.count} товаров по фото`}
+    </p>
+    <a
+      href="${clear}"
+      class="ml-auto rounded-lg px-3 py-2 text-sm text-violet-700 hover:bg-violet-100"
+      data-testid="photo-clear"
+      >${ctx.lang === 'en' ? 'Clear ✕' : 'Сбросить ✕'}</a
+    >
   </div>`;
 }
 
@@ -104,8 +150,11 @@ function filtersPanel(ctx: PageContext, view: ProductsView) {
   const { t } = ctx;
   const { query, facets } = view;
   const option = (f: Facet, selected: string | undefined) =>
-    html`<option value="${f.value}" ${f.value === selected ? 'selected' : ''}>${f.value} (${f.count})</option>`;
-  const input = 'w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm outline-none focus:border-violet-500 focus:ring-2 focus:ring-violet-100';
+    html`<option value="${f.value}" ${f.value === selected ? 'selected' : ''}>
+      ${f.value} (${f.count})
+    </option>`;
+  const input =
+    'w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm outline-none focus:border-violet-500 focus:ring-2 focus:ring-violet-100';
   return html`<aside class="h-fit rounded-2xl border border-slate-200 bg-white p-4 shadow-sm">
     <h2 class="mb-3 text-sm font-semibold uppercase tracking-wide text-slate-500">${t.filters}</h2>
     <form method="get" action="/products" class="space-y-4" id="filters">
@@ -130,14 +179,34 @@ function filtersPanel(ctx: PageContext, view: ProductsView) {
       <fieldset class="text-sm">
         <legend class="mb-1 font-medium text-slate-700">${t.price}</legend>
         <div class="flex items-center gap-2">
-          <input name="price_min" inputmode="decimal" placeholder="${t.priceFrom}" value="${query.price_min ?? ''}" class="${input}" />
+          <input
+            name="price_min"
+            inputmode="decimal"
+            placeholder="${t.priceFrom}"
+            value="${query.price_min ?? ''}"
+            class="${input}"
+          />
           <span class="text-slate-400">—</span>
-          <input name="price_max" inputmode="decimal" placeholder="${t.priceTo}" value="${query.price_max ?? ''}" class="${input}" />
+          <input
+            name="price_max"
+            inputmode="decimal"
+            placeholder="${t.priceTo}"
+            value="${query.price_max ?? ''}"
+            class="${input}"
+          />
         </div>
       </fieldset>
       <div class="flex gap-2">
-        <button class="flex-1 rounded-lg bg-slate-900 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700">${t.apply}</button>
-        <a href="${listUrl({ q: query.q, image_search: query.image_search, lang: query.lang } as ProductListQuery, {})}" class="rounded-lg px-3 py-2 text-sm text-slate-600 hover:bg-slate-100">${t.reset}</a>
+        <button
+          class="flex-1 rounded-lg bg-slate-900 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700"
+        >
+          ${t.apply}
+        </button>
+        <a
+          href="${listUrl({ q: query.q, image_search: query.image_search, lang: query.lang } as ProductListQuery, {})}"
+          class="rounded-lg px-3 py-2 text-sm text-slate-600 hover:bg-slate-100"
+          >${t.reset}</a
+        >
       </div>
     </form>
   </aside>`;
@@ -150,18 +219,30 @@ function toolbar(ctx: PageContext, view: ProductsView) {
   const to = Math.min(result.total, result.page * result.perPage);
   const sort = query.sort ?? (query.q || query.image_search ? 'relevance' : 'name');
   return html`<div class="mb-4 flex flex-wrap items-center gap-3">
-    <p class="text-sm text-slate-600"><strong class="text-slate-900" data-testid="total">${t.countProducts(result.total)}</strong>${result.total > 0 ? html` <span class="text-slate-400">· ${t.showing(from, to, result.total)}</span>` : ''}</p>
+    <p class="text-sm text-slate-600">
+      <strong class="text-slate-900" data-testid="total">${t.countProducts(result.total)}</strong
+      >${result.total > 0 ? html` <span class="text-slate-400">· ${t.showing(from, to, result.total)}</span>` : ''}
+    </p>
     <form method="get" action="/products" class="ml-auto flex items-center gap-3 text-sm" id="list-options">
-      ${(['q', 'category', 'supplier', 'price_min', 'price_max', 'image_search', 'lang'] as const).map((key) =>
-        query[key] !== undefined ? html`<input type="hidden" name="${key}" value="${String(query[key])}" />` : '',
+      ${(['q', 'category', 'supplier', 'price_min', 'price_max', 'image_search', 'lang'] as const).map(
+        (key) =>
+          query[key] !== undefined
+            ? html`<input type="hidden" name="${key}" value="${String(query[key])}" />`
+            : '',
       )}
-      <label class="flex items-center gap-2"><span class="text-slate-500">${t.sort}</span>
+      <label class="flex items-center gap-2"
+        ><span class="text-slate-500">${t.sort}</span>
         <select name="sort" class="rounded-lg border border-slate-300 bg-white px-2 py-1.5" data-autosubmit>
           ${SORTS.map((s) => html`<option value="${s}" ${s === sort ? 'selected' : ''}>${t.sorts[s]}</option>`)}
         </select>
       </label>
-      <label class="flex items-center gap-2"><span class="text-slate-500">${t.perPage}</span>
-        <select name="per_page" class="rounded-lg border border-slate-300 bg-white px-2 py-1.5" data-autosubmit>
+      <label class="flex items-center gap-2"
+        ><span class="text-slate-500">${t.perPage}</span>
+        <select
+          name="per_page"
+          class="rounded-lg border border-slate-300 bg-white px-2 py-1.5"
+          data-autosubmit
+        >
           ${PER_PAGE_CHOICES.map((n) => html`<option value="${n}" ${n === result.perPage ? 'selected' : ''}>${n}</option>`)}
         </select>
       </label>
@@ -175,21 +256,58 @@ function grid(ctx: PageContext, items: ProductSummary[]) {
   return html`<ul class="grid grid-cols-2 gap-4 sm:grid-cols-3 xl:grid-cols-4" data-testid="product-grid">
     ${items.map((p) => {
       const price = formatPrice(p.price, p.currency, ctx.lang);
-      return html`<li class="group relative flex flex-col overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm transition hover:-translate-y-0.5 hover:shadow-md" data-product-id="${p.id}">
+      return html`<li
+        class="group relative flex flex-col overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm transition hover:-translate-y-0.5 hover:shadow-md"
+        data-product-id="${p.id}"
+      >
         <a href="/products/${p.id}${langSuffix}" class="block aspect-square overflow-hidden bg-slate-100">
-          ${p.imageSha256
-            ? html`<img src="${thumbUrl(p.imageSha256, 320)}" alt="${p.name}" loading="lazy" width="320" height="320" class="h-full w-full object-cover transition duration-300 group-hover:scale-105" />`
-            : html`<div class="grid h-full place-items-center text-slate-300"><svg viewBox="0 0 24 24" class="h-12 w-12" fill="none" stroke="currentColor" stroke-width="1.5"><rect x="3" y="4" width="18" height="16" rx="2"/><circle cx="9" cy="10" r="2"/><path d="m21 16-5-5-9 9"/></svg></div>`}
+          ${
+            p.imageSha256
+              ? html`<img
+                  src="${thumbUrl(p.imageSha256, 320)}"
+                  alt="${p.name}"
+                  loading="lazy"
+                  width="320"
+                  height="320"
+                  class="h-full w-full object-cover transition duration-300 group-hover:scale-105"
+                />`
+              : html`<div class="grid h-full place-items-center text-slate-300">
+                  <svg
+                    viewBox="0 0 24 24"
+                    class="h-12 w-12"
+                    fill="none"
+                    stroke="currentColor"
+                    stroke-width="1.5"
+                  >
+                    <rect x="3" y="4" width="18" height="16" rx="2" />
+                    <circle cx="9" cy="10" r="2" />
+                    <path d="m21 16-5-5-9 9" />
+                  </svg>
+                </div>`
+          }
         </a>
-        ${p.score !== undefined
-          ? html`<span class="absolute left-2 top-2 rounded-full bg-violet-600/90 px-2 py-0.5 text-xs font-semibold text-white shadow" data-testid="score" title="${ctx.lang === 'en' ? 'similarity' : 'сходство'}">${Math.round(p.score * 100)}%</span>`
-          : ''}
+        ${
+          p.score !== undefined
+            ? html`<span
+                class="absolute left-2 top-2 rounded-full bg-violet-600/90 px-2 py-0.5 text-xs font-semibold text-white shadow"
+                data-testid="score"
+                title="${ctx.lang === 'en' ? 'similarity' : 'сходство'}"
+                >${Math.round(p.score * 100)}%</span
+              >`
+            : ''
+        }
         <div class="flex flex-1 flex-col gap-1 p-3">
           <p class="text-xs text-slate-500">${p.category ?? ''}</p>
-          <a href="/products/${p.id}${langSuffix}" class="line-clamp-2 font-medium leading-snug text-slate-900 hover:text-violet-700">${p.name}</a>
+          <a
+            href="/products/${p.id}${langSuffix}"
+            class="line-clamp-2 font-medium leading-snug text-slate-900 hover:text-violet-700"
+            >${p.name}</a
+          >
           <p class="text-xs text-slate-400">${ctx.t.sku} ${p.sku}${p.supplier ? ` · ${p.supplier}` : ''}</p>
           <div class="mt-auto flex items-end justify-between pt-2">
-            <p class="${price ? 'text-lg font-semibold text-slate-900' : 'text-sm text-slate-400'}">${price ?? ctx.t.priceOnRequest}</p>
+            <p class="${price ? 'text-lg font-semibold text-slate-900' : 'text-sm text-slate-400'}">
+              ${price ?? ctx.t.priceOnRequest}
+            </p>
           </div>
         </div>
       </li>`;
@@ -200,7 +318,10 @@ function grid(ctx: PageContext, items: ProductSummary[]) {
 function emptyState(ctx: PageContext, view: ProductsView) {
   const { t } = ctx;
   const empty = view.catalogSize === 0;
-  return html`<div class="rounded-2xl border border-dashed border-slate-300 bg-white p-12 text-center" data-testid="empty">
+  return html`<div
+    class="rounded-2xl border border-dashed border-slate-300 bg-white p-12 text-center"
+    data-testid="empty"
+  >
     <p class="text-lg font-medium text-slate-900">${empty ? t.emptyCatalog : t.noResults}</p>
     <p class="mt-2 text-sm text-slate-500">${empty ? t.emptyCatalogHint : t.noResultsHint}</p>
   </div>`;
@@ -211,7 +332,11 @@ function pagination(ctx: PageContext, view: ProductsView) {
   const pages = Math.max(1, Math.ceil(result.total / result.perPage));
   if (pages <= 1) return '';
   const current = result.page;
-  const shown = new Set([1, pages, current - 1, current, current + 1, current - 2, current + 2].filter((p) => p >= 1 && p <= pages));
+  const shown = new Set(
+    [1, pages, current - 1, current, current + 1, current - 2, current + 2].filter(
+      (p) => p >= 1 && p <= pages,
+    ),
+  );
   const sorted = [...shown].sort((a, b) => a - b);
   const link = 'min-w-10 rounded-lg px-3 py-2 text-center text-sm';
   const items: SafeHtml[] = [];
@@ -220,10 +345,18 @@ function pagination(ctx: PageContext, view: ProductsView) {
     items.push(
       p === current
         ? html`<span aria-current="page" class="${link} bg-violet-600 font-semibold text-white">${p}</span>`
-        : html`<a href="${listUrl(query, { page: p })}" class="${link} bg-white text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">${p}</a>`,
+        : html`<a
+            href="${listUrl(query, { page: p })}"
+            class="${link} bg-white text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50"
+            >${p}</a
+          >`,
     );
   });
-  return html`<nav class="mt-8 flex flex-wrap items-center justify-center gap-2" aria-label="${ctx.t.page}" data-testid="pagination">
+  return html`<nav
+    class="mt-8 flex flex-wrap items-center justify-center gap-2"
+    aria-label="${ctx.t.page}"
+    data-testid="pagination"
+  >
     ${current > 1 ? html`<a rel="prev" href="${listUrl(query, { page: current - 1 })}" class="${link} text-slate-600 hover:bg-slate-100">← ${ctx.t.prev}</a>` : ''}
     ${items}
     ${current < pages ? html`<a rel="next" href="${listUrl(query, { page: current + 1 })}" class="${link} text-slate-600 hover:bg-slate-100">${ctx.t.next} →</a>` : ''}

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { writeFixtureCatalog } from '../catalog/catalog.fixture.ts';
+import { lastJsonLine, runCli } from '../helpers/run-cli.ts';
+import { groceryDir, tempDir } from '../helpers/test-env.ts';
+
+describe('vitrina CLI (catalog)', () => {
+  it('says in one line which host is unreachable and exits 1', async () => {
+    const r = await runCli(['import', 'x.csv'], {
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/shop',
+      DATA_DIR: await tempDir(),
+    });
+    assert.equal(r.code, 1);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, /127\.0\.0\.1:1/);
+  });
+
+  it('names bad configuration keys before doing anything', async () => {
+    const r = await runCli(['serve'], { PORT: 'eighty', INDEX_ON_START: 'maybe' });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /PORT/);
+    assert.match(r.stderr, /INDEX_ON_START/);
+  });
+
+  it('imports with a JSON summary, exits 0 on partial success and 1 when nothing imports', async () => {
+    const dataDir = await tempDir();
+    const dir = await tempDir();
+    const file = await writeFixtureCatalog(dir);
+    await fs.appendFile(file, ',no sku row,1,,,,,\n');
+    const first = await runCli(['import', file, '--json'], { DATA_DIR: dataDir });
+    assert.equal(first.code, 0, first.stderr);
+    const summary = lastJsonLine(first.stdout) as Record<string, unknown>;
+    assert.deepEqual(summary, {
+      imported: 7,
+      updated: 0,
+      failed: 1,
+      errors: [{ line: 9, reason: 'missing sku' }],
+    });
+    assert.match(first.stderr, /line 9: missing sku/);
+
+    await fs.writeFile(path.join(dir, 'all-bad.csv'), 'sku,name\n,x\ny,\n');
+    const bad = await runCli(['import', path.join(dir, 'all-bad.csv')], { DATA_DIR: dataDir });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /imported 0, updated 0, failed 2/);
+  });
+
+  it('refuses a second process on the same embedded database with a clear message', async () => {
+    const dataDir = await tempDir();
+    await fs.mkdir(path.join(dataDir, 'db'), { recursive: true });
+    // A live pid holding the lock: this test process.
+    await fs.writeFile(path.join(dataDir, 'db', '.vitrina.lock'), String(process.pid));
+    const r = await runCli(['import', 'x.csv'], { DATA_DIR: dataDir });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`in use by another vitrina process \\(pid ${process.pid}\\)`));
+  });
+
+  it('explains where to get the demo dataset when it is missing', async () => {
+    const r = await runCli(['demo', await tempDir()], { DATA_DIR: await tempDir() });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /GroceryStoreDataset/);
+  });
+
+  it('imports the 81 Grocery Store products, and updates them on a second run', async () => {
+    const dataDir = await tempDir();
+    const first = await runCli(['demo', groceryDir, '--json'], { DATA_DIR: dataDir });
+    assert.equal(first.code, 0, first.stderr);
+    assert.deepEqual(lastJsonLine(first.stdout), { imported: 81, updated: 0, failed: 0, errors: [] });
+    const second = await runCli(['demo', '--json'], { DATA_DIR: dataDir });
+    assert.deepEqual(lastJsonLine(second.stdout), { imported: 0, updated: 81, failed: 0, errors: [] });
+  });
+});

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { openStores } from '../../src/db/db.stores.ts';
+import { freshServerSchema, serverUnavailableReason, tempDir } from '../helpers/test-env.ts';
+
+const unavailable = await serverUnavailableReason();
+if (unavailable) console.log(`# skipping the PostgreSQL server store tests: ${unavailable}`);
+
+describe('stores and migrations', () => {
+  it('creates both schemas in one embedded database and is idempotent across restarts', async () => {
+    const dataDir = await tempDir();
+    const config = { dataDir, databaseUrl: undefined, vectorDatabaseUrl: undefined };
+    const first = await openStores(config);
+    assert.equal(first.vectors, first.catalog);
+    assert.equal(first.vectorError, undefined);
+    const { rows } = await first.catalog.query<{ store: string }>(
+      'select store from schema_migrations order by store, version',
+    );
+    assert.deepEqual(
+      rows.map((r) => r.store),
+      ['catalog', 'catalog', 'vectors'],
+    );
+    await first.catalog.query(`insert into products (sku, name) values ('KEEP', 'kept across restarts')`);
+    await first.close();
+    const second = await openStores(config);
+    const kept = await second.catalog.query('select name from products');
+    assert.deepEqual(kept.rows, [{ name: 'kept across restarts' }]);
+    const again = await second.catalog.query('select count(*)::int as n from schema_migrations');
+    assert.equal(again.rows[0]!.n, 3);
+    await second.close();
+  });
+
+  it(
+    'on a server: two processes migrating at once apply each version once',
+    { skip: unavailable },
+    async () => {
+      const schema = await freshServerSchema();
+      try {
+        const config = {
+          dataDir: 'memory://',
+          databaseUrl: schema.url,
+          vectorDatabaseUrl: 'embedded' as const,
+        };
+        const [a, b] = await Promise.all([openStores(config), openStores(config)]);
+        const { rows } = await a.catalog.query<{ n: number }>(
+          'select count(*)::int as n from schema_migrations',
+        );
+        assert.equal(rows[0]!.n, 2); // catalog versions on the server; the vector store is embedded
+        assert.equal(a.vectors?.kind, 'embedded');
+        await a.close();
+        await b.close();
+      } finally {
+        await schema.drop();
+      }
+    },
+  );
+
+  it(
+    'on a server without pgvector: the catalog works and the vector store explains what to install',
+    { skip: unavailable },
+    async () => {
+      const schema = await freshServerSchema();
+      try {
+        const stores = await openStores({
+          dataDir: await tempDir(),
+          databaseUrl: schema.url,
+          vectorDatabaseUrl: undefined,
+        });
+        assert.equal(stores.vectors, null);
+        assert.match(
+          stores.vectorError ?? '',
+          /pgvector.*apt-get install postgresql-<version>-pgvector.*VECTOR_DATABASE_URL=embedded/s,
+        );
+        await stores.catalog.query(`insert into products (sku, name) values ('A', 'works')`);
+        await stores.close();
+      } finally {
+        await schema.drop();
+      }
+    },
+  );
+});
