@@ -60,7 +60,11 @@ async function findDatasetRoot(dir: string): Promise<string> {
       // try the next layout
     }
   }
-  throw new AppError('DEMO_DATASET_MISSING', `No Grocery Store dataset found in ${dir}. ${DATASET_HINT}`, 404);
+  throw new AppError(
+    'DEMO_DATASET_MISSING',
+    `No Grocery Store dataset found in ${dir}. ${DATASET_HINT}`,
+    404,
+  );
 }
 
 async function readText(file: string): Promise<string> {

@@ -29,10 +29,25 @@ export interface RawRow {
   values: Record<string, unknown>;
 }
 
-const KNOWN = new Set(['sku', 'name', 'description', 'category', 'supplier', 'price', 'currency', 'images', 'attributes']);
+const KNOWN = new Set([
+  'sku',
+  'name',
+  'description',
+  'category',
+  'supplier',
+  'price',
+  'currency',
+  'images',
+  'attributes',
+]);
 const LOOKAHEAD = 8; // rows whose images are read while earlier rows are written
 
-export function createImportService(deps: { db: Db; repository: CatalogRepository; media: MediaStore; limits: ImportLimits }) {
+export function createImportService(deps: {
+  db: Db;
+  repository: CatalogRepository;
+  media: MediaStore;
+  limits: ImportLimits;
+}) {
   const { db, repository, media, limits } = deps;
 
   async function prepare(row: RawRow, baseDir: string) {
@@ -48,14 +63,20 @@ export function createImportService(deps: { db: Db; repository: CatalogRepositor
     const isUrl = /^https?:\/\//i.test(ref);
     let bytes: Buffer;
     if (isUrl) {
-      bytes = await fetchImageBytes(ref, { timeoutMs: limits.fetchTimeoutMs, maxBytes: limits.fetchMaxBytes });
+      bytes = await fetchImageBytes(ref, {
+        timeoutMs: limits.fetchTimeoutMs,
+        maxBytes: limits.fetchMaxBytes,
+      });
     } else {
       const file = path.resolve(baseDir, ref);
       try {
         bytes = await fs.readFile(file);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        throw new AppError('IMAGE_UNREADABLE', `image ${ref}: ${code === 'ENOENT' ? 'file not found' : 'cannot be read'}`);
+        throw new AppError(
+          'IMAGE_UNREADABLE',
+          `image ${ref}: ${code === 'ENOENT' ? 'file not found' : 'cannot be read'}`,
+        );
       }
     }
     try {
@@ -122,7 +143,10 @@ function readCsv(text: string): RawRow[] {
   const columns = header.fields.map((h) => h.trim().toLowerCase());
   for (const required of ['sku', 'name']) {
     if (!columns.includes(required)) {
-      throw new AppError('IMPORT_NO_COLUMN', `the header has no "${required}" column (found: ${columns.join(', ')})`);
+      throw new AppError(
+        'IMPORT_NO_COLUMN',
+        `the header has no "${required}" column (found: ${columns.join(', ')})`,
+      );
     }
   }
   return records.map((r) => ({
@@ -159,10 +183,14 @@ export function parseProduct(values: Record<string, unknown>): ProductInput {
   if (sku.length > 200) throw new AppError('ROW_BAD_SKU', 'sku is longer than 200 characters');
   const currency = optional(values.currency)?.toUpperCase() ?? null;
   if (currency && !/^[A-Z]{3}$/.test(currency)) {
-    throw new AppError('ROW_BAD_CURRENCY', `bad currency "${text(values.currency)}" (expected a 3-letter code such as RUB)`);
+    throw new AppError(
+      'ROW_BAD_CURRENCY',
+      `bad currency "${text(values.currency)}" (expected a 3-letter code such as RUB)`,
+    );
   }
   const attributes: Record<string, unknown> = {};
-  if (values.attributes && typeof values.attributes === 'object') Object.assign(attributes, values.attributes);
+  if (values.attributes && typeof values.attributes === 'object')
+    Object.assign(attributes, values.attributes);
   for (const [k, v] of Object.entries(values)) if (!KNOWN.has(k) && text(v)) attributes[k] = v;
   return {
     sku,

@@ -25,14 +25,26 @@ export function createCatalogRepository(db: Db) {
            supplier = excluded.supplier, price = excluded.price, currency = excluded.currency,
            attributes = excluded.attributes, updated_at = now()
          returning id, (xmax = 0) as created`,
-        [p.sku, p.name, p.description, p.category, p.supplier, p.price, p.currency, JSON.stringify(p.attributes)],
+        [
+          p.sku,
+          p.name,
+          p.description,
+          p.category,
+          p.supplier,
+          p.price,
+          p.currency,
+          JSON.stringify(p.attributes),
+        ],
       );
       return rows[0]!;
     },
 
     /** Makes the product's images exactly `images`, keeping rows (and their ids) whose content is unchanged. */
     async replaceImages(tx: DbTx, productId: number, images: ImageInput[]): Promise<void> {
-      await tx.query('delete from product_images where product_id = $1 and position >= $2', [productId, images.length]);
+      await tx.query('delete from product_images where product_id = $1 and position >= $2', [
+        productId,
+        images.length,
+      ]);
       for (const [position, img] of images.entries()) {
         await tx.query(
           `insert into product_images (product_id, position, source, sha256, content_type, bytes, width, height)
@@ -75,7 +87,9 @@ export function createCatalogRepository(db: Db) {
         params,
       );
       const total = rows[0]?.total ?? (query.page > 1 ? await countOnly(db, query, textMode) : 0);
-      const items = rows.map(({ total: _total, score, ...item }) => (score === null ? item : { ...item, score }));
+      const items = rows.map(({ total: _total, score, ...item }) =>
+        score === null ? item : { ...item, score },
+      );
       return { items, total };
     },
 
@@ -114,6 +128,14 @@ export function createCatalogRepository(db: Db) {
       return (rowCount ?? 0) > 0;
     },
 
+    /** Every catalog image, for the indexer to diff against the vector store. */
+    async imageRefs(): Promise<{ imageId: number; productId: number; sha256: string }[]> {
+      const { rows } = await db.query<{ imageId: number; productId: number; sha256: string }>(
+        'select id as "imageId", product_id as "productId", sha256 from product_images order by id',
+      );
+      return rows;
+    },
+
     async productNames(ids: number[]): Promise<Map<number, string>> {
       const { rows } = await db.query<{ id: number; name: string }>(
         'select id, name from products where id = any($1::bigint[])',
@@ -144,7 +166,9 @@ function buildWhere(query: ProductQuery, textMode: TextMode) {
       where.push(`(${column} @@ ${tsq} or lower(p.sku) like lower($${n}) || '%')`);
       rank = `(ts_rank_cd(p.search_tsv, ${tsq}) + case when lower(p.sku) = lower($${n}) then 10 else 0 end)`;
     } else {
-      where.push(`(word_similarity(lower($${n}), lower(p.name)) >= 0.4 or similarity(lower(p.sku), lower($${n})) >= 0.4)`);
+      where.push(
+        `(word_similarity(lower($${n}), lower(p.name)) >= 0.4 or similarity(lower(p.sku), lower($${n})) >= 0.4)`,
+      );
       rank = `greatest(word_similarity(lower($${n}), lower(p.name)), similarity(lower(p.sku), lower($${n})))`;
     }
   }

@@ -14,7 +14,8 @@ export function createCatalogService({ repository }: { repository: CatalogReposi
       let found = { items: [] as ProductPage['items'], total: 0 };
       for (const mode of modes) {
         found = await repository.list({ ...query, sort }, mode);
-        if (found.total > 0) return { ...found, page: query.page, perPage: query.perPage, fuzzy: mode === 'fuzzy' };
+        if (found.total > 0)
+          return { ...found, page: query.page, perPage: query.perPage, fuzzy: mode === 'fuzzy' };
       }
       return { ...found, page: query.page, perPage: query.perPage, fuzzy: false };
     },

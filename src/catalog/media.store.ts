@@ -23,7 +23,10 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** Reads an image's real type and size from its bytes; the file name and extension are not trusted. */
-export async function probeImage(bytes: Buffer, maxPixels: number): Promise<Omit<StoredImage, 'sha256' | 'bytes'>> {
+export async function probeImage(
+  bytes: Buffer,
+  maxPixels: number,
+): Promise<Omit<StoredImage, 'sha256' | 'bytes'>> {
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -32,7 +35,11 @@ export async function probeImage(bytes: Buffer, maxPixels: number): Promise<Omit
   }
   const contentType = meta.format ? CONTENT_TYPES[meta.format] : undefined;
   if (!contentType || !meta.width || !meta.height) {
-    throw new AppError('IMAGE_UNSUPPORTED', `unsupported image format${meta.format ? ` (${meta.format})` : ''}`, 415);
+    throw new AppError(
+      'IMAGE_UNSUPPORTED',
+      `unsupported image format${meta.format ? ` (${meta.format})` : ''}`,
+      415,
+    );
   }
   if (meta.width * meta.height > maxPixels) {
     throw new AppError(

@@ -25,7 +25,10 @@ export async function fetchImageBytes(url: string, limits: FetchLimits): Promise
   const timer = setTimeout(() => controller.abort(), limits.timeoutMs);
   try {
     // Redirects are not followed blindly: a public URL could redirect to a private address.
-    const response = await fetch(parsed, { signal: controller.signal, redirect: limits.publicOnly ? 'error' : 'follow' });
+    const response = await fetch(parsed, {
+      signal: controller.signal,
+      redirect: limits.publicOnly ? 'error' : 'follow',
+    });
     if (!response.ok) throw new AppError('URL_FETCH_FAILED', `${url} answered HTTP ${response.status}`, 400);
     const declared = Number(response.headers.get('content-length') ?? 0);
     if (declared > limits.maxBytes) throw tooLarge(url, limits.maxBytes);
@@ -57,10 +60,16 @@ function tooLarge(url: string, maxBytes: number) {
 
 async function assertPublicHost(hostname: string): Promise<void> {
   const host = hostname.replace(/^\[|\]$/g, '');
-  const addresses = net.isIP(host) ? [host] : (await dns.lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
+  const addresses = net.isIP(host)
+    ? [host]
+    : (await dns.lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
   if (addresses.length === 0) throw new AppError('URL_FETCH_FAILED', `cannot resolve ${hostname}`, 400);
   if (addresses.some(isPrivateAddress)) {
-    throw new AppError('URL_FORBIDDEN', 'URLs pointing to private or loopback addresses are not allowed', 400);
+    throw new AppError(
+      'URL_FORBIDDEN',
+      'URLs pointing to private or loopback addresses are not allowed',
+      400,
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import type { CliCommand } from './cli.types.ts';
 import { demoCommand } from './commands/demo.command.ts';
 import { importCommand } from './commands/import.command.ts';
+import { indexCommand } from './commands/index.command.ts';
 import { serveCommand } from './commands/serve.command.ts';
 
-export const commands: CliCommand[] = [serveCommand, importCommand, demoCommand];
+export const commands: CliCommand[] = [serveCommand, importCommand, demoCommand, indexCommand];

@@ -3,7 +3,10 @@ import { AppError } from '../errors/app-error.ts';
 import { envSchema, type AppConfig } from './config.schema.ts';
 
 /** Parses the environment once; a bad value fails fast and names every bad key. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<AppConfig> = {},
+): AppConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -26,6 +29,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxImagePixels: e.MAX_IMAGE_PIXELS,
     fetchTimeoutMs: e.FETCH_TIMEOUT_MS,
     fetchMaxBytes: e.FETCH_MAX_BYTES,
+    allowPrivateUrls: e.ALLOW_PRIVATE_URLS,
+    searchTtlDays: e.SEARCH_TTL_DAYS,
     logLevel: e.LOG_LEVEL,
     ...overrides,
   };

@@ -21,7 +21,10 @@ export const envSchema = z.object({
   VECTOR_DATABASE_URL: optionalUrl.pipe(z.union([z.literal('embedded'), z.string().url()]).optional()),
   MODEL: z.string().min(1).default('clip-vit-b32'),
   MODEL_DIR: optionalUrl,
-  VITRINA_CACHE: z.string().min(1).default(path.join(os.homedir(), '.cache', 'vitrina')),
+  VITRINA_CACHE: z
+    .string()
+    .min(1)
+    .default(path.join(os.homedir(), '.cache', 'vitrina')),
   HF_ENDPOINT: z.string().url().default('https://huggingface.co'),
   INDEX_ON_START: flag.default(true),
   ORT_THREADS: z.coerce.number().int().min(0).max(256).default(0),
@@ -37,6 +40,9 @@ export const envSchema = z.object({
     .int()
     .positive()
     .default(20 * 1024 * 1024),
+  /** search by URL refuses private and loopback hosts unless this is set (tests, intranets) */
+  ALLOW_PRIVATE_URLS: flag.default(false),
+  SEARCH_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -60,5 +66,7 @@ export interface AppConfig {
   maxImagePixels: number;
   fetchTimeoutMs: number;
   fetchMaxBytes: number;
+  allowPrivateUrls: boolean;
+  searchTtlDays: number;
   logLevel: Env['LOG_LEVEL'];
 }

@@ -9,14 +9,22 @@ export interface Db {
   readonly kind: 'embedded' | 'server';
   /** host/database for messages, never the password */
   readonly label: string;
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    params?: unknown[],
+  ): Promise<pg.QueryResult<R>>;
   transaction<T>(fn: (tx: DbTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
 export type DbTx = Pick<Db, 'query'>;
 
-export function createDbFromPool(pool: pg.Pool, kind: Db['kind'], label: string, onClose?: () => Promise<void>): Db {
+export function createDbFromPool(
+  pool: pg.Pool,
+  kind: Db['kind'],
+  label: string,
+  onClose?: () => Promise<void>,
+): Db {
   // A pool error (server restart, network drop) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   return {

@@ -19,13 +19,20 @@ export async function migrate(db: Db, store: string, migrations: Migration[]): P
       name text not null,
       applied_at timestamptz not null default now(),
       primary key (store, version))`);
-    const done = await tx.query<{ version: number }>('select version from schema_migrations where store = $1', [store]);
+    const done = await tx.query<{ version: number }>(
+      'select version from schema_migrations where store = $1',
+      [store],
+    );
     const applied = new Set(done.rows.map((r) => r.version));
     const newlyApplied: number[] = [];
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (applied.has(m.version)) continue;
       await m.up(tx);
-      await tx.query('insert into schema_migrations (store, version, name) values ($1, $2, $3)', [store, m.version, m.name]);
+      await tx.query('insert into schema_migrations (store, version, name) values ($1, $2, $3)', [
+        store,
+        m.version,
+        m.name,
+      ]);
       newlyApplied.push(m.version);
     }
     return newlyApplied;

@@ -10,7 +10,9 @@ export async function openServerDb(url: string, options: { max?: number } = {}):
   } catch (error) {
     await pool.end().catch(() => {});
     const reason = error instanceof Error ? error.message : String(error);
-    throw new AppError('DB_UNREACHABLE', `Cannot connect to PostgreSQL at ${label}: ${reason}`, 503, { cause: error });
+    throw new AppError('DB_UNREACHABLE', `Cannot connect to PostgreSQL at ${label}: ${reason}`, 503, {
+      cause: error,
+    });
   }
   return createDbFromPool(pool, 'server', label);
 }

@@ -54,6 +54,8 @@ export async function createWebServer(
     listProducts:
       extra.listProducts ?? (async (query) => ({ result: await ctx.catalog.list(toCatalogQuery(query)) })),
     photoSearchEnabled: extra.photoSearchEnabled ?? (() => false),
+    indexStatus: extra.indexStatus,
+    photoThreshold: extra.photoThreshold,
   });
 
   app.get('/api/health', async () => {
@@ -71,7 +73,7 @@ export async function createWebServer(
         };
     return { status: catalog === 'ok' ? 'ok' : 'degraded', catalog, ...rest };
   });
-  extra.register?.(app);
+  await extra.register?.(app);
   return app;
 }
 

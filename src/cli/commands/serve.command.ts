@@ -1,7 +1,7 @@
 import { createAppContext } from '../../app/app.context.ts';
 import { parseCliArgs } from '../cli.args.ts';
 import type { CliCommand } from '../cli.types.ts';
-import { createWebServer } from '../../web/web.server.ts';
+import { createWebApp } from '../../web/web.app.ts';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
@@ -11,15 +11,18 @@ export const serveCommand: CliCommand = {
     parseCliArgs(argv, {}, 'serve', false);
     const ctx = await createAppContext(config);
     if (ctx.stores.vectorError) io.err(ctx.stores.vectorError);
-    const app = await createWebServer(ctx);
+    const web = await createWebApp(ctx);
+    const { app } = web;
     const stop = async () => {
-      await app.close();
+      await web.close();
       await ctx.close();
     };
     process.once('SIGINT', () => void stop());
     process.once('SIGTERM', () => void stop());
     await app.listen({ port: config.port, host: config.host });
-    io.err(`vitrina is listening on http://${config.host}:${config.port}/products (${ctx.stores.catalog.label})`);
+    io.err(
+      `vitrina is listening on http://${config.host}:${config.port}/products (${ctx.stores.catalog.label})`,
+    );
     await new Promise<void>((resolve) => app.server.once('close', resolve));
     return 0;
   },

@@ -75,6 +75,8 @@ export const catalogMigrations: Migration[] = [
           query_sha256 text,
           threshold real,
           matches jsonb not null,
+          -- a small WebP of the query photo: the results page shows it after restarts and on any process
+          query_thumb bytea,
           created_at timestamptz not null default now(),
           expires_at timestamptz
         )`);

@@ -29,4 +29,31 @@ export const vectorMigrations: Migration[] = [
         )`);
     },
   },
+  {
+    version: 2,
+    name: 'indexing work queue and settings',
+    async up(tx) {
+      // One row per image that still needs a vector for a model. Workers claim rows with a lease
+      // (FOR UPDATE SKIP LOCKED), so several processes share the work and a killed worker's rows
+      // become claimable again when its lease runs out.
+      await tx.query(`
+        create table index_tasks (
+          model text not null,
+          image_id bigint not null,
+          product_id bigint not null,
+          sha256 text not null,
+          failed boolean not null default false,
+          error text,
+          attempts int not null default 0,
+          claimed_by text,
+          claimed_until timestamptz,
+          updated_at timestamptz not null default now(),
+          primary key (model, image_id)
+        )`);
+      await tx.query(
+        'create index index_tasks_pending_idx on index_tasks (model, image_id) where not failed',
+      );
+      await tx.query(`create table vector_settings (key text primary key, value text not null)`);
+    },
+  },
 ];

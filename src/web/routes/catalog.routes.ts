@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app/app.context.ts';
 import type { ProductPage } from '../../catalog/catalog.types.ts';
 import { AppError } from '../../errors/app-error.ts';
+import type { IndexStatus } from '../../indexer/index.job.ts';
 import { messages, pickLang } from '../i18n.ts';
 import { parseOrThrow, productListQuerySchema, type ProductListQuery } from '../products.query.ts';
 import { productPage } from '../views/product.view.ts';
@@ -43,6 +44,9 @@ export interface ListDeps {
     photoSearch?: { id: string; count: number; queryImageUrl: string | null };
   }>;
   photoSearchEnabled(): boolean;
+  photoThreshold?: (() => Promise<number | undefined>) | undefined;
+  /** indexing progress, shown as a small note while a run is going on */
+  indexStatus?: (() => Promise<IndexStatus>) | undefined;
 }
 
 export function registerCatalogRoutes(app: FastifyInstance, deps: ListDeps): void {
@@ -52,10 +56,11 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ListDeps): voi
 
   app.get('/products', async (request, reply) => {
     const query = parseOrThrow(productListQuerySchema, knownOnly(request.query));
-    const [{ result, photoSearch }, facets, catalogSize] = await Promise.all([
+    const [{ result, photoSearch }, facets, catalogSize, indexStatus] = await Promise.all([
       deps.listProducts(query),
       ctx.catalog.facets(),
       ctx.catalog.count(),
+      deps.indexStatus?.().catch(() => undefined),
     ]);
     return reply.type('text/html; charset=utf-8').send(
       productsPage(pageContext(request), {
@@ -65,6 +70,8 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ListDeps): voi
         catalogSize,
         photoSearch,
         photoSearchEnabled: deps.photoSearchEnabled(),
+        photoThreshold: await deps.photoThreshold?.(),
+        indexing: indexStatus?.running ? indexStatus : undefined,
       }),
     );
   });
@@ -73,7 +80,9 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ListDeps): voi
     const parsed = idParams.safeParse(request.params);
     const product = parsed.success ? await ctx.catalog.get(parsed.data.id) : null;
     if (!product) throw new AppError('PRODUCT_NOT_FOUND', pageContext(request).t.notFoundProduct, 404);
-    return reply.type('text/html; charset=utf-8').send(productPage(pageContext(request), product));
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(productPage(pageContext(request), product, deps.photoSearchEnabled()));
   });
 
   app.get('/api/products', async (request) => {

@@ -18,7 +18,7 @@ export function layout(
   ctx: PageContext,
   title: string,
   body: SafeHtml,
-  options: { scripts?: string[] } = {},
+  options: { scripts?: string[]; vendorScripts?: string[]; styles?: string[] } = {},
 ): string {
   const { t, lang } = ctx;
   const other: Lang = lang === 'ru' ? 'en' : 'ru';
@@ -27,6 +27,7 @@ export function layout(
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>${title} · ${t.appName}</title>
+      ${(options.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}" />`)}
       <link rel="stylesheet" href="/assets/app.css" />
       <link
         rel="icon"
@@ -59,6 +60,11 @@ export function layout(
           <nav class="ml-auto flex items-center gap-3 text-sm">
             <a
               class="rounded-md px-2 py-1 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
+              href="/searches${lang === 'en' ? '?lang=en' : ''}"
+              >${lang === 'en' ? 'My photo searches' : 'Мои поиски по фото'}</a
+            >
+            <a
+              class="rounded-md px-2 py-1 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
               href="${withLang(ctx.url, other)}"
               hreflang="${other}"
               >${other === 'en' ? 'English' : 'Русский'}</a
@@ -67,6 +73,7 @@ export function layout(
         </div>
       </header>
       <main class="mx-auto max-w-7xl px-4 py-6">${body}</main>
+      ${(options.vendorScripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
       ${(options.scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>`)}
     </body>
   </html>`}`;

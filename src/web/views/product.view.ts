@@ -2,9 +2,9 @@ import type { ProductDetail } from '../../catalog/catalog.types.ts';
 import { html } from '../html.ts';
 import { formatPrice } from '../i18n.ts';
 import { layout, type PageContext } from './layout.view.ts';
-import { thumbUrl } from './products.view.ts';
+import { similarButton, thumbUrl } from './products.view.ts';
 
-export function productPage(ctx: PageContext, product: ProductDetail): string {
+export function productPage(ctx: PageContext, product: ProductDetail, similar = false): string {
   const { t, lang } = ctx;
   const price = formatPrice(product.price, product.currency, lang);
   const [main, ...rest] = product.images;
@@ -59,6 +59,7 @@ export function productPage(ctx: PageContext, product: ProductDetail): string {
           <p class="${price ? 'text-3xl font-bold text-slate-900' : 'text-lg text-slate-400'}">
             ${price ?? t.priceOnRequest}
           </p>
+          ${similar && main ? html`<div>${similarButton(ctx, product.id, 'large')}</div>` : ''}
           <dl class="grid grid-cols-[auto_1fr] gap-x-6 gap-y-2 text-sm">
             <dt class="text-slate-500">${t.sku}</dt>
             <dd class="font-mono">${product.sku}</dd>

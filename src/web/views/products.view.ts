@@ -6,6 +6,7 @@ import { formatPrice } from '../i18n.ts';
 import type { ProductListQuery } from '../products.query.ts';
 import { PER_PAGE_CHOICES } from '../products.query.ts';
 import { layout, type PageContext } from './layout.view.ts';
+import { photoModal } from './photo-modal.view.ts';
 
 export interface PhotoSearchBanner {
   id: string;
@@ -19,9 +20,12 @@ export interface ProductsView {
   facets: { categories: Facet[]; suppliers: Facet[] };
   catalogSize: number;
   photoSearch?: PhotoSearchBanner | undefined;
-  /** null when search by photo is unavailable: the button is hidden */
+  /** false when search by photo is unavailable: the button is hidden */
   photoSearchEnabled: boolean;
+  /** the serving model's default similarity threshold (the modal's slider starts there) */
+  photoThreshold?: number | undefined;
   notices?: SafeHtml[];
+  indexing?: { embedded: number; total: number; eta_s: number | null } | undefined;
 }
 
 export const thumbUrl = (sha256: string, width: number) => `/media/${sha256}?w=${width}`;
@@ -51,17 +55,26 @@ export function productsPage(ctx: PageContext, view: ProductsView): string {
     ctx,
     title,
     html`
-      ${searchBar(ctx, view)} ${view.notices ?? []} ${view.photoSearch ? photoBanner(ctx, view) : ''}
+      ${searchBar(ctx, view)} ${view.indexing ? indexingNote(ctx, view.indexing) : ''} ${view.notices ?? []}
+      ${view.photoSearch ? photoBanner(ctx, view) : ''}
       <div class="mt-6 grid gap-6 lg:grid-cols-[16rem_1fr]">
         ${filtersPanel(ctx, view)}
         <section aria-label="results">
           ${toolbar(ctx, view)}
           ${result.fuzzy ? html`<p class="mb-4 rounded-lg bg-amber-50 px-4 py-2 text-sm text-amber-800" data-testid="fuzzy-note">${t.fuzzyNote}</p>` : ''}
-          ${result.items.length ? grid(ctx, result.items) : emptyState(ctx, view)} ${pagination(ctx, view)}
+          ${result.items.length ? grid(ctx, result.items, view.photoSearchEnabled) : emptyState(ctx, view)}
+          ${pagination(ctx, view)}
         </section>
       </div>
+      ${view.photoSearchEnabled ? photoModal(ctx, view.photoThreshold ?? 0.5) : ''}
     `,
-    { scripts: ['/assets/products.js'] },
+    view.photoSearchEnabled
+      ? {
+          scripts: ['/assets/products.js', '/assets/photo-search.js'],
+          vendorScripts: ['/vendor/cropperjs/cropper.min.js'],
+          styles: ['/vendor/cropperjs/cropper.min.css'],
+        }
+      : { scripts: ['/assets/products.js'] },
   );
 }
 
@@ -124,6 +137,24 @@ function searchBar(ctx: PageContext, view: ProductsView) {
         : ''
     }
   </form>`;
+}
+
+function indexingNote(ctx: PageContext, s: NonNullable<ProductsView['indexing']>) {
+  const pct = s.total ? Math.floor((s.embedded / s.total) * 100) : 0;
+  const eta =
+    s.eta_s !== null
+      ? ctx.lang === 'en'
+        ? `, about ${Math.ceil(s.eta_s / 60)} min left`
+        : `, осталось около ${Math.ceil(s.eta_s / 60)} мин`
+      : '';
+  return html`<p
+    class="mt-3 flex items-center gap-2 text-sm text-slate-500"
+    data-testid="indexing-note"
+    role="status"
+  >
+    <span class="inline-block h-2 w-2 animate-pulse rounded-full bg-violet-500"></span>
+    ${ctx.lang === 'en' ? `Preparing photos for search by photo: ${s.embedded} of ${s.total} (${pct}%)${eta}` : `Готовим фото для поиска по фото: ${s.embedded} из ${s.total} (${pct}%)${eta}`}
+  </p>`;
 }
 
 function photoBanner(ctx: PageContext, view: ProductsView) {
@@ -251,7 +282,7 @@ function toolbar(ctx: PageContext, view: ProductsView) {
   </div>`;
 }
 
-function grid(ctx: PageContext, items: ProductSummary[]) {
+function grid(ctx: PageContext, items: ProductSummary[], similar: boolean) {
   const langSuffix = ctx.lang === 'en' ? '?lang=en' : '';
   return html`<ul class="grid grid-cols-2 gap-4 sm:grid-cols-3 xl:grid-cols-4" data-testid="product-grid">
     ${items.map((p) => {
@@ -308,11 +339,27 @@ function grid(ctx: PageContext, items: ProductSummary[]) {
             <p class="${price ? 'text-lg font-semibold text-slate-900' : 'text-sm text-slate-400'}">
               ${price ?? ctx.t.priceOnRequest}
             </p>
+            ${similar && p.imageSha256 ? similarButton(ctx, p.id, 'small') : ''}
           </div>
         </div>
       </li>`;
     })}
   </ul>`;
+}
+
+/** «Похожие»: a plain form POST, so it works without JavaScript; the server redirects to the results. */
+export function similarButton(ctx: PageContext, productId: number, size: 'small' | 'large') {
+  const label = ctx.lang === 'en' ? 'Similar' : 'Похожие';
+  const cls =
+    size === 'small'
+      ? 'rounded-lg px-2 py-1 text-xs font-medium text-violet-700 ring-1 ring-violet-200 hover:bg-violet-50'
+      : 'inline-flex items-center gap-2 rounded-xl px-4 py-2 font-medium text-violet-700 ring-1 ring-violet-300 hover:bg-violet-50';
+  return html`<form
+    method="post"
+    action="/products/${productId}/similar${ctx.lang === 'en' ? '?lang=en' : ''}"
+  >
+    <button class="${cls}" data-testid="similar">${label}</button>
+  </form>`;
 }
 
 function emptyState(ctx: PageContext, view: ProductsView) {

@@ -1,0 +1,74 @@
+import { createAppContext } from '../../app/app.context.ts';
+import { createEmbedder } from '../../embedding/embedder.factory.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { createIndexProgressReporter } from '../../indexer/index.progress.ts';
+import { createIndexer } from '../../indexer/indexer.service.ts';
+import { activateModel } from '../../search/active-model.ts';
+import { createVectorRepository } from '../../search/vector.repository.ts';
+import { parseCliArgs } from '../cli.args.ts';
+import type { CliCommand } from '../cli.types.ts';
+
+const usage = 'index [--model M] [--force] [--retry-failed] [--batch-size N] [--json]';
+
+export const indexCommand: CliCommand = {
+  name: 'index',
+  usage,
+  summary: 'embed catalog images lacking vectors (resumable, parallel-safe)',
+  async run(argv, { config, io }) {
+    const { values } = parseCliArgs(
+      argv,
+      {
+        model: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        'retry-failed': { type: 'boolean', default: false },
+        'batch-size': { type: 'string', default: '16' },
+        json: { type: 'boolean', default: false },
+      },
+      usage,
+      false,
+    );
+    const batchSize = Number(values['batch-size']);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 256) {
+      throw new AppError('CLI_USAGE', '--batch-size must be a whole number from 1 to 256');
+    }
+    const ctx = await createAppContext(config);
+    try {
+      if (!ctx.stores.vectors)
+        throw new AppError('VECTOR_STORE_UNAVAILABLE', ctx.stores.vectorError ?? 'no vector store');
+      const embedder = await createEmbedder({ config, modelId: values.model ?? config.model });
+      const vectors = createVectorRepository(ctx.stores.vectors);
+      const controller = new AbortController();
+      // Ctrl-C finishes the batch in flight and hands the rest back; a rerun continues from there.
+      process.once('SIGINT', () => controller.abort());
+      process.once('SIGTERM', () => controller.abort());
+      const indexer = createIndexer({
+        catalog: ctx.repository,
+        vectors,
+        media: ctx.media,
+        embedder,
+        exclusive: ctx.stores.vectors.kind === 'embedded',
+        onProgress: createIndexProgressReporter({ isTty: io.isTty, write: (s) => process.stderr.write(s) }),
+      });
+      const summary = await indexer.run({
+        force: values.force,
+        retryFailed: values['retry-failed'],
+        batchSize,
+        signal: controller.signal,
+      });
+      const counts = await vectors.counts(summary.model);
+      if (counts.pending === 0 && summary.model === config.model) await activateModel(vectors, summary.model);
+      await embedder.close();
+      for (const f of summary.failures)
+        io.err(`failed: image ${f.image_id} of product ${f.product_id}: ${f.reason}`);
+      const { failures: _failures, ...totals } = summary;
+      if (values.json) io.out(JSON.stringify({ ...summary }));
+      else
+        io.out(
+          `embedded ${totals.embedded}, skipped ${totals.skipped}, failed ${totals.failed} in ${totals.seconds} s (${totals.images_per_s} images/s)`,
+        );
+      return 0;
+    } finally {
+      await ctx.close();
+    }
+  },
+};

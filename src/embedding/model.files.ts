@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { AppConfig } from '../config/config.schema.ts';
+import { AppError } from '../errors/app-error.ts';
+import { downloadModelFile, type ProgressListener } from './model.download.ts';
+import type { ModelEntry, ModelFile, ModelFileRole } from './model.registry.ts';
+
+export type FileSource = 'MODEL_DIR' | 'cache' | 'hub';
+
+export interface ResolvedFile {
+  file: ModelFile;
+  path: string;
+  source: FileSource;
+}
+
+export type FileLocation =
+  | { file: ModelFile; source: 'MODEL_DIR' | 'cache'; path: string }
+  | { file: ModelFile; source: 'hub-needed'; url: string }
+  | { file: ModelFile; source: 'unavailable' };
+
+export interface ResolveOptions {
+  onProgress?: ProgressListener;
+}
+
+type Paths = Pick<AppConfig, 'modelDir' | 'cacheDir' | 'hfEndpoint'>;
+
+/**
+ * Every file of the entry on local disk and verified, downloading what is missing. All or nothing:
+ * callers load sessions only after this resolves, so a bad file never yields a half-loaded model.
+ * Sequential on purpose: the bandwidth is shared anyway, and one bar at a time reads better.
+ */
+export async function resolveModelFiles(
+  config: AppConfig,
+  entry: ModelEntry,
+  options: ResolveOptions = {},
+): Promise<ResolvedFile[]> {
+  const resolved: ResolvedFile[] = [];
+  for (const file of entry.files) {
+    resolved.push(await resolveModelFile(config, entry, file, options));
+  }
+  return resolved;
+}
+
+export function pathOfRole(files: readonly ResolvedFile[], role: ModelFileRole): string {
+  const found = files.find((f) => f.file.role === role);
+  if (!found)
+    throw new AppError('MODEL_ENTRY_INVALID', `No ${role} file among the resolved model files.`, 500);
+  return found.path;
+}
+
+async function resolveModelFile(
+  config: AppConfig,
+  entry: ModelEntry,
+  file: ModelFile,
+  options: ResolveOptions,
+): Promise<ResolvedFile> {
+  const inModelDir = await findInModelDir(config.modelDir, file);
+  if (inModelDir) {
+    // The user's own copy: report a bad one instead of silently going around it or deleting it.
+    const problem = await verifyLocalFile(inModelDir, file, config.cacheDir);
+    if (problem) {
+      throw new AppError(
+        'MODEL_FILE_INVALID',
+        `MODEL_DIR file ${inModelDir} is not the ${entry.id} ${file.path} this version expects: ${problem}. ` +
+          `Replace it${entry.hub ? ` with ${hubUrl(config, entry, file)}` : ''}, or unset MODEL_DIR` +
+          `${entry.hub ? ' and run `vitrina model pull`' : ''}.`,
+        503,
+      );
+    }
+    return { file, path: inModelDir, source: 'MODEL_DIR' };
+  }
+
+  const cached = cachePath(config, entry, file);
+  if (!cached || !entry.hub) throw missingWithoutHub(config, entry, file);
+
+  if (await exists(cached)) {
+    // Ours to manage: a damaged cache entry (disk full, killed copy) is replaced, not reported.
+    if (!(await verifyLocalFile(cached, file, config.cacheDir)))
+      return { file, path: cached, source: 'cache' };
+    await fs.rm(cached, { force: true });
+  }
+
+  const destination = await downloadModelFile({
+    url: hubUrl(config, entry, file),
+    file,
+    destination: cached,
+    idleTimeoutMs: Math.max(config.fetchTimeoutMs, 1000),
+    onProgress: options.onProgress,
+  });
+  // The download hashed every byte it wrote; remember that so the next start does not hash again.
+  if (file.sha256)
+    await writeStamp(
+      stampPath(config.cacheDir, destination),
+      destination,
+      file.sha256,
+      await fs.stat(destination),
+    );
+  return { file, path: destination, source: 'hub' };
+}
+
+/** Where each file would come from, without hashing or downloading (for `vitrina model info`). */
+export async function locateModelFiles(config: AppConfig, entry: ModelEntry): Promise<FileLocation[]> {
+  return Promise.all(
+    entry.files.map(async (file): Promise<FileLocation> => {
+      const inModelDir = await findInModelDir(config.modelDir, file);
+      if (inModelDir) return { file, source: 'MODEL_DIR', path: inModelDir };
+      const cached = cachePath(config, entry, file);
+      if (cached && (await exists(cached))) return { file, source: 'cache', path: cached };
+      if (entry.hub) return { file, source: 'hub-needed', url: hubUrl(config, entry, file) };
+      return { file, source: 'unavailable' };
+    }),
+  );
+}
+
+export function cachePath(
+  config: Pick<Paths, 'cacheDir'>,
+  entry: ModelEntry,
+  file: ModelFile,
+): string | undefined {
+  if (!entry.hub) return undefined;
+  return path.join(
+    config.cacheDir,
+    'models',
+    ...entry.hub.repo.split('/'),
+    entry.hub.revision,
+    ...file.path.split('/'),
+  );
+}
+
+export function hubUrl(config: Pick<Paths, 'hfEndpoint'>, entry: ModelEntry, file: ModelFile): string {
+  if (!entry.hub) throw new AppError('MODEL_NO_HUB', `Model ${entry.id} has no hub source.`, 500);
+  const encode = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+  const base = config.hfEndpoint.replace(/\/+$/, '');
+  return `${base}/${encode(entry.hub.repo)}/resolve/${encodeURIComponent(entry.hub.revision)}/${encode(file.path)}`;
+}
+
+/** The registry path first (a copy of the hub layout), then the bare file name (a flat folder). */
+async function findInModelDir(modelDir: string | undefined, file: ModelFile): Promise<string | undefined> {
+  if (!modelDir) return undefined;
+  const candidates = new Set([
+    path.join(modelDir, ...file.path.split('/')),
+    path.join(modelDir, path.basename(file.path)),
+  ]);
+  for (const candidate of candidates) {
+    if (await exists(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function missingWithoutHub(config: AppConfig, entry: ModelEntry, file: ModelFile): AppError {
+  const names = [...new Set([file.path, path.basename(file.path)])].join(' and ');
+  const looked = config.modelDir
+    ? `It is not in MODEL_DIR (${config.modelDir}, looked for ${names})`
+    : 'MODEL_DIR is not set';
+  return new AppError(
+    'MODEL_FILE_MISSING',
+    `Model ${entry.id} needs ${file.path}, which cannot be downloaded (the model has no hub source). ${looked}. ` +
+      `Set MODEL_DIR to the folder that holds ${path.basename(file.path)}.`,
+    503,
+  );
+}
+
+interface FileStat {
+  size: number;
+  mtimeMs: number;
+}
+
+/** undefined when the file is the one the registry describes, else what is wrong with it. */
+export async function verifyLocalFile(
+  filePath: string,
+  file: ModelFile,
+  cacheDir: string,
+): Promise<string | undefined> {
+  const stat = await fs.stat(filePath);
+  if (!stat.isFile()) return 'it is not a regular file';
+  if (file.size !== undefined && stat.size !== file.size) {
+    return `it has ${stat.size} bytes instead of ${file.size} (a partial or different file)`;
+  }
+  if (!file.sha256) return undefined;
+  const stampFile = stampPath(cacheDir, filePath);
+  if (await stampMatches(stampFile, filePath, file.sha256, stat)) return undefined;
+  const actual = await sha256OfFile(filePath);
+  if (actual !== file.sha256) return `its sha256 is ${actual}, expected ${file.sha256}`;
+  await writeStamp(stampFile, filePath, file.sha256, stat);
+  return undefined;
+}
+
+export async function sha256OfFile(filePath: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/*
+ * Hash stamps. Hashing the CLIP towers (150 MB) costs ~0.2 s of CPU here and seconds on a small ARM
+ * board, at every start, for files that do not change. After one successful hash we write a stamp
+ * holding the file's size, mtime and hash; later starts trust the file while those still match (any
+ * rewrite changes the mtime, so a stamp cannot vouch for new bytes). Stamps live in the cache, never
+ * beside the file, so a user's MODEL_DIR is only ever read. Best effort: an unwritable cache just
+ * means hashing again next time.
+ */
+interface Stamp {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+}
+
+export function stampPath(cacheDir: string, filePath: string): string {
+  const key = createHash('sha256').update(path.resolve(filePath)).digest('hex').slice(0, 32);
+  return path.join(cacheDir, 'models', '.verified', `${key}.sha256-ok`);
+}
+
+async function stampMatches(stampFile: string, filePath: string, sha256: string, stat: FileStat) {
+  try {
+    const stamp = JSON.parse(await fs.readFile(stampFile, 'utf8')) as Partial<Stamp>;
+    return (
+      stamp.path === path.resolve(filePath) &&
+      stamp.sha256 === sha256 &&
+      stamp.size === stat.size &&
+      stamp.mtimeMs === stat.mtimeMs
+    );
+  } catch {
+    return false;
+  }
+}
+
+async function writeStamp(stampFile: string, filePath: string, sha256: string, stat: FileStat) {
+  const stamp: Stamp = { path: path.resolve(filePath), size: stat.size, mtimeMs: stat.mtimeMs, sha256 };
+  try {
+    await fs.mkdir(path.dirname(stampFile), { recursive: true });
+    await fs.writeFile(stampFile, JSON.stringify(stamp));
+  } catch {
+    // verification still happened; it just will not be remembered
+  }
+}
+
+async function exists(filePath: string): Promise<boolean> {
+  try {
+    await fs.access(filePath);
+    return true;
+  } catch {
+    return false;
+  }
+}

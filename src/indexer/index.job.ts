@@ -1,0 +1,128 @@
+import type { AppContext } from '../app/app.context.ts';
+import { activateModel } from '../search/active-model.ts';
+import type { ModelProvider } from '../search/model.provider.ts';
+import type { VectorRepository } from '../search/vector.repository.ts';
+import { createIndexer, type IndexProgress, type IndexSummary } from './indexer.service.ts';
+
+export interface IndexStatus {
+  model: string;
+  total: number;
+  embedded: number;
+  failed: number;
+  running: boolean;
+  images_per_s: number;
+  eta_s: number | null;
+}
+
+interface Logger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * The indexer as a background job of the web process: runs at start when work is pending, after
+ * the catalog's images change (polled, so imports from any process are picked up), one run at a time.
+ */
+export function createIndexJob(deps: {
+  ctx: AppContext;
+  vectors: VectorRepository;
+  models: ModelProvider;
+  logger: Logger;
+  pollMs?: number;
+}) {
+  const { ctx, vectors, models, logger } = deps;
+  const model = models.configured;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let progress: IndexProgress | null = null;
+  let last: IndexSummary | null = null;
+  let signature = '';
+  let timer: NodeJS.Timeout | undefined;
+  const controller = new AbortController();
+
+  async function runOnce(): Promise<void> {
+    const embedder = await models.get(model);
+    const indexer = createIndexer({
+      catalog: ctx.repository,
+      vectors,
+      media: ctx.media,
+      embedder,
+      exclusive: vectors.db.kind === 'embedded',
+      onProgress: (p) => (progress = p),
+    });
+    last = await indexer.run({ signal: controller.signal });
+    if ((await vectors.counts(model)).pending === 0) await activateModel(vectors, model);
+    if (last.embedded || last.failed) {
+      logger.info({ ...last, failures: last.failures.length }, 'indexing finished');
+    }
+  }
+
+  function trigger(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await runOnce();
+        } catch (error) {
+          logger.warn({ err: (error as Error).message }, 'indexing stopped');
+          break;
+        }
+      } while (again && !controller.signal.aborted);
+    })().finally(() => {
+      running = null;
+      progress = null;
+    });
+    return running;
+  }
+
+  async function catalogSignature(): Promise<string> {
+    const { rows } = await ctx.stores.catalog.query<{ s: string }>(
+      `select count(*)::text || ':' || coalesce(max(id), 0)::text || ':' || coalesce(max(created_at)::text, '') as s
+       from product_images`,
+    );
+    return rows[0]!.s;
+  }
+
+  return {
+    trigger,
+    /** Checks for new or changed images now and every pollMs; indexes when something changed. */
+    async start() {
+      const check = async () => {
+        const next = await catalogSignature().catch(() => signature);
+        if (next !== signature) {
+          signature = next;
+          void trigger();
+        }
+      };
+      await check();
+      timer = setInterval(() => void check(), deps.pollMs ?? 30_000);
+      timer.unref();
+    },
+    async status(): Promise<IndexStatus> {
+      const counts = await vectors.counts(model);
+      const p = progress;
+      return {
+        model,
+        total: counts.total,
+        embedded: counts.embedded,
+        failed: counts.failed,
+        // Another process holding leases counts as running too: status is read from the store.
+        running: Boolean(running) || counts.leased > 0,
+        images_per_s: p ? Math.round(p.imagesPerSecond * 10) / 10 : 0,
+        eta_s: p?.etaSeconds != null ? Math.round(p.etaSeconds) : null,
+      };
+    },
+    lastSummary: () => last,
+    async stop() {
+      clearInterval(timer);
+      controller.abort();
+      await running?.catch(() => {});
+    },
+  };
+}
+
+export type IndexJob = ReturnType<typeof createIndexJob>;

@@ -1,0 +1,237 @@
+import crypto from 'node:crypto';
+import sharp from 'sharp';
+import type { CatalogService } from '../catalog/catalog.service.ts';
+import type { ProductPage, ProductQuery } from '../catalog/catalog.types.ts';
+import { probeImage } from '../catalog/media.store.ts';
+import type { Embedder } from '../embedding/embedding.types.ts';
+import { AppError } from '../errors/app-error.ts';
+import { resolveServingModel } from './active-model.ts';
+import type { ModelProvider } from './model.provider.ts';
+import type { SavedMatch, SavedSearch, SavedSearchRepository } from './saved-search.repository.ts';
+import type { ImageNeighbor, VectorRepository } from './vector.repository.ts';
+
+export const MAX_RESULTS = 50;
+const NEIGHBORS = 400; // images fetched before grouping by product: several images per product are common
+const QUERY_CACHE_SIZE = 500;
+const ACCEPTED = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+
+export interface SearchLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface SearchOutcome {
+  searchId: string;
+  count: number;
+  ms: number;
+}
+
+export function createSearchService(deps: {
+  vectors: VectorRepository | null;
+  vectorError: string | undefined;
+  saved: SavedSearchRepository;
+  catalog: CatalogService;
+  models: ModelProvider;
+  maxImagePixels: number;
+  logger: SearchLogger;
+}) {
+  const { saved, catalog, models, logger } = deps;
+  const queryCache = new Map<string, Float32Array>();
+
+  function requireVectors(): VectorRepository {
+    if (!deps.vectors) {
+      throw new AppError(
+        'VECTOR_STORE_UNAVAILABLE',
+        deps.vectorError ?? 'The vector store is unavailable.',
+        503,
+      );
+    }
+    return deps.vectors;
+  }
+
+  /** The model whose vectors answer, and its loaded embedder; 503 when either is missing. */
+  async function servingEmbedder(): Promise<{ model: string; embedder: Embedder }> {
+    const vectors = requireVectors();
+    const model = (await resolveServingModel(vectors, models.configured)) ?? models.configured;
+    try {
+      return { model, embedder: await models.get(model) };
+    } catch (error) {
+      throw new AppError(
+        'MODEL_UNAVAILABLE',
+        `Search by photo is unavailable: ${(error as Error).message}`,
+        503,
+      );
+    }
+  }
+
+  async function embedQuery(embedder: Embedder, bytes: Buffer, sha256: string): Promise<Float32Array> {
+    const key = `${embedder.info.id}:${sha256}`;
+    const hit = queryCache.get(key);
+    if (hit) {
+      queryCache.delete(key); // re-insert: Map order is the LRU order
+      queryCache.set(key, hit);
+      return hit;
+    }
+    const [vector] = await embedder.embedImages([bytes]);
+    queryCache.set(key, vector!);
+    if (queryCache.size > QUERY_CACHE_SIZE) queryCache.delete(queryCache.keys().next().value!);
+    return vector!;
+  }
+
+  async function rank(model: string, dim: number, query: Float32Array, threshold: number, exclude?: number) {
+    const neighbors = await requireVectors().nearestImages(model, dim, query, NEIGHBORS);
+    return bestPerProduct(neighbors, threshold, exclude);
+  }
+
+  async function finish(
+    started: number,
+    s: Omit<SavedSearch, 'id' | 'createdAt' | 'hasThumb'> & { thumb: Buffer | null },
+  ): Promise<SearchOutcome> {
+    const ms = Math.round(performance.now() - started);
+    if (s.matches.length === 0) {
+      logger.info({ kind: s.kind, model: s.model, count: 0, ms }, 'photo search: nothing similar');
+      throw new AppError(
+        'NO_MATCH',
+        'Nothing similar found in the catalog. Try another photo or a lower similarity threshold.',
+        404,
+      );
+    }
+    const searchId = await saved.save(s);
+    logger.info({ kind: s.kind, model: s.model, count: s.matches.length, ms, searchId }, 'photo search');
+    return { searchId, count: s.matches.length, ms };
+  }
+
+  return {
+    async byImages(
+      images: Buffer[],
+      options: { threshold?: number | undefined; kind?: 'image' | 'url' } = {},
+    ) {
+      const started = performance.now();
+      if (images.length === 0)
+        throw new AppError('NO_IMAGE', 'Send a photo in the "image" field (or a "url").', 400);
+      await Promise.all(images.map((bytes) => validateQueryImage(bytes, deps.maxImagePixels)));
+      const { model, embedder } = await servingEmbedder();
+      const shas = images.map((b) => crypto.createHash('sha256').update(b).digest('hex'));
+      const vectors = await Promise.all(images.map((b, i) => embedQuery(embedder, b, shas[i]!)));
+      const query = meanDirection(vectors);
+      const threshold = options.threshold ?? embedder.info.defaultThreshold;
+      const matches = await rank(model, embedder.info.dim, query, threshold);
+      return finish(started, {
+        kind: options.kind ?? 'image',
+        model,
+        querySha256: shas.length === 1 ? shas[0]! : null,
+        threshold,
+        matches,
+        thumb: await queryThumbnail(images[0]!),
+      });
+    },
+
+    /** «Похожие»: the product's own stored vectors are the query; no upload, no forward pass. */
+    async similarTo(productId: number, options: { threshold?: number | undefined } = {}) {
+      const started = performance.now();
+      const vectors = requireVectors();
+      const model = (await resolveServingModel(vectors, models.configured)) ?? models.configured;
+      const own = await vectors.productVectors(model, productId);
+      if (own.length === 0) {
+        throw new AppError(
+          'NOT_INDEXED',
+          'This product has no indexed photo yet, so there is nothing to compare.',
+          404,
+        );
+      }
+      const query = meanDirection(own.map((o) => o.vector));
+      const threshold = options.threshold ?? (await thresholdOf(model));
+      const matches = await rank(model, query.length, query, threshold, productId);
+      return finish(started, { kind: 'similar', model, querySha256: null, threshold, matches, thumb: null });
+    },
+
+    async getSaved(id: string): Promise<SavedSearch | null> {
+      return saved.get(id);
+    },
+
+    thumb: (id: string) => saved.thumb(id),
+
+    history: (ids: string[]) => (ids.length ? saved.list(ids) : Promise.resolve([])),
+
+    /** the threshold the modal's slider starts at: the serving model's default */
+    async defaultThreshold(): Promise<number | undefined> {
+      if (!deps.vectors) return undefined;
+      const model = (await resolveServingModel(deps.vectors, models.configured)) ?? models.configured;
+      return models.ready(model) ? (await models.get(model)).info.defaultThreshold : undefined;
+    },
+
+    /** The catalog list restricted to a saved search's matches; filters, sort and pages apply within them. */
+    async listWithin(search: SavedSearch, query: ProductQuery): Promise<ProductPage> {
+      const within = search.matches.map((m) => ({ productId: m.productId, score: m.score }));
+      return catalog.list({ ...query, within });
+    },
+
+    available(): { available: boolean; reason?: string } {
+      if (!deps.vectors) return { available: false, reason: deps.vectorError ?? 'no vector store' };
+      const state = models.state();
+      if (state.status === 'unavailable') return { available: false, reason: state.reason };
+      return { available: true };
+    },
+  };
+
+  async function thresholdOf(model: string): Promise<number> {
+    try {
+      return (await models.get(model)).info.defaultThreshold;
+    } catch {
+      return 0;
+    }
+  }
+}
+
+export type SearchService = ReturnType<typeof createSearchService>;
+
+/** Type by content (not by name or header), and the pixel limit before any decoding. */
+export async function validateQueryImage(bytes: Buffer, maxPixels: number): Promise<void> {
+  if (bytes.length === 0) throw new AppError('EMPTY_FILE', 'The uploaded file is empty.', 400);
+  const { contentType } = await probeImage(bytes, maxPixels);
+  if (!ACCEPTED.has(contentType)) {
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Unsupported image type ${contentType}: send PNG, JPG, GIF or WEBP.`,
+      415,
+    );
+  }
+}
+
+export function bestPerProduct(
+  neighbors: ImageNeighbor[],
+  threshold: number,
+  exclude?: number,
+): SavedMatch[] {
+  const best = new Map<number, SavedMatch>();
+  for (const n of neighbors) {
+    if (n.similarity < threshold || n.productId === exclude) continue;
+    const current = best.get(n.productId);
+    if (!current || n.similarity > current.score) {
+      best.set(n.productId, { productId: n.productId, imageId: n.imageId, score: n.similarity });
+    }
+  }
+  return [...best.values()]
+    .sort((a, b) => b.score - a.score || a.productId - b.productId)
+    .slice(0, MAX_RESULTS);
+}
+
+/** Several photos of one thing → one query: the normalized mean of their unit vectors. */
+export function meanDirection(vectors: Float32Array[]): Float32Array {
+  const dim = vectors[0]!.length;
+  const sum = new Float32Array(dim);
+  for (const v of vectors) for (let i = 0; i < dim; i++) sum[i]! += v[i]!;
+  const norm = Math.hypot(...sum) || 1;
+  return sum.map((x) => x / norm);
+}
+
+async function queryThumbnail(bytes: Buffer): Promise<Buffer | null> {
+  try {
+    return await sharp(bytes, { pages: 1, limitInputPixels: false })
+      .rotate()
+      .resize(160, 160, { fit: 'cover' })
+      .webp({ quality: 75 })
+      .toBuffer();
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,264 @@
+import type { Db } from '../db/db.client.ts';
+
+export interface CatalogImageRef {
+  imageId: number;
+  productId: number;
+  sha256: string;
+}
+
+export interface ClaimedTask extends CatalogImageRef {
+  attempts: number;
+}
+
+export interface ImageNeighbor {
+  imageId: number;
+  productId: number;
+  similarity: number;
+}
+
+export interface ModelCounts {
+  total: number;
+  embedded: number;
+  failed: number;
+  pending: number;
+  leased: number;
+}
+
+export const MAX_KNN = 1000;
+
+const toVectorText = (v: Float32Array | number[]) => `[${Array.from(v).join(',')}]`;
+const safeName = (model: string) => model.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
+
+/** Every statement against the vector store: embeddings, the indexing queue, the active model. */
+export function createVectorRepository(db: Db) {
+  return {
+    db,
+
+    /**
+     * Brings the queue in line with the catalog: an image gets a task unless a vector of the same
+     * content already exists; vectors and tasks of images gone from the catalog are removed.
+     */
+    async syncTasks(
+      model: string,
+      images: CatalogImageRef[],
+      options: { force: boolean; retryFailed: boolean },
+    ) {
+      return db.transaction(async (tx) => {
+        await tx.query(
+          'create temporary table if not exists _catalog_images (image_id bigint primary key, product_id bigint, sha256 text) on commit drop',
+        );
+        await tx.query('truncate _catalog_images');
+        const CHUNK = 5000;
+        for (let i = 0; i < images.length; i += CHUNK) {
+          const part = images.slice(i, i + CHUNK);
+          await tx.query(
+            `insert into _catalog_images select * from unnest($1::bigint[], $2::bigint[], $3::text[])`,
+            [part.map((r) => r.imageId), part.map((r) => r.productId), part.map((r) => r.sha256)],
+          );
+        }
+        const removed = await tx.query(
+          `delete from image_embeddings e where e.model = $1
+             and not exists (select 1 from _catalog_images c where c.image_id = e.image_id and c.sha256 = e.sha256)`,
+          [model],
+        );
+        await tx.query(
+          `delete from index_tasks t where t.model = $1
+             and not exists (select 1 from _catalog_images c where c.image_id = t.image_id and c.sha256 = t.sha256)`,
+          [model],
+        );
+        if (options.force) await tx.query('delete from image_embeddings where model = $1', [model]);
+        if (options.retryFailed || options.force) {
+          await tx.query(
+            'update index_tasks set failed = false, error = null, attempts = 0 where model = $1 and failed',
+            [model],
+          );
+        }
+        const added = await tx.query(
+          `insert into index_tasks (model, image_id, product_id, sha256)
+           select $1, c.image_id, c.product_id, c.sha256 from _catalog_images c
+           where not exists (select 1 from image_embeddings e where e.model = $1 and e.image_id = c.image_id)
+           on conflict (model, image_id) do nothing`,
+          [model],
+        );
+        return { added: added.rowCount ?? 0, removed: removed.rowCount ?? 0 };
+      });
+    },
+
+    /** Claims up to `limit` tasks for this worker; rows leased by a live worker are skipped, not waited for. */
+    async claim(model: string, worker: string, limit: number, leaseSeconds: number): Promise<ClaimedTask[]> {
+      const { rows } = await db.query<ClaimedTask>(
+        `update index_tasks t set claimed_by = $2, claimed_until = now() + make_interval(secs => $4),
+                attempts = t.attempts + 1, updated_at = now()
+         where (t.model, t.image_id) in (
+           select model, image_id from index_tasks
+           where model = $1 and not failed and (claimed_until is null or claimed_until < now())
+           order by image_id
+           limit $3
+           for update skip locked)
+         returning t.image_id as "imageId", t.product_id as "productId", t.sha256, t.attempts`,
+        [model, worker, limit, leaseSeconds],
+      );
+      return rows.sort((a, b) => a.imageId - b.imageId);
+    },
+
+    /** Stores vectors and retires their tasks in one transaction: a kill leaves either both or neither. */
+    async saveVectors(model: string, dim: number, items: { task: CatalogImageRef; vector: Float32Array }[]) {
+      if (items.length === 0) return;
+      await db.transaction(async (tx) => {
+        await tx.query(`insert into embedding_models (id, dim) values ($1, $2) on conflict (id) do nothing`, [
+          model,
+          dim,
+        ]);
+        await tx.query(
+          `insert into image_embeddings (model, image_id, product_id, sha256, embedding)
+           select $1, i, p, s, v::vector from unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[]) as x(i, p, s, v)
+           on conflict (model, image_id) do update
+             set product_id = excluded.product_id, sha256 = excluded.sha256,
+                 embedding = excluded.embedding, created_at = now()`,
+          [
+            model,
+            items.map((x) => x.task.imageId),
+            items.map((x) => x.task.productId),
+            items.map((x) => x.task.sha256),
+            items.map((x) => toVectorText(x.vector)),
+          ],
+        );
+        await tx.query(`delete from index_tasks where model = $1 and image_id = any($2::bigint[])`, [
+          model,
+          items.map((x) => x.task.imageId),
+        ]);
+      });
+    },
+
+    async markFailed(model: string, failures: { imageId: number; reason: string }[]) {
+      if (failures.length === 0) return;
+      await db.query(
+        `update index_tasks t set failed = true, error = f.reason, claimed_by = null, claimed_until = null, updated_at = now()
+         from unnest($2::bigint[], $3::text[]) as f(image_id, reason)
+         where t.model = $1 and t.image_id = f.image_id`,
+        [model, failures.map((f) => f.imageId), failures.map((f) => f.reason)],
+      );
+    },
+
+    /** Hands back leased rows (clean shutdown, or an embedded store no other process can hold). */
+    async releaseLeases(model: string, worker?: string) {
+      await db.query(
+        `update index_tasks set claimed_by = null, claimed_until = null
+         where model = $1 and ($2::text is null or claimed_by = $2)`,
+        [model, worker ?? null],
+      );
+    },
+
+    async counts(model: string): Promise<ModelCounts> {
+      const { rows } = await db.query<ModelCounts>(
+        `select
+           (select count(*) from image_embeddings where model = $1)::int as embedded,
+           (select count(*) from index_tasks where model = $1 and failed)::int as failed,
+           (select count(*) from index_tasks where model = $1 and not failed)::int as pending,
+           (select count(*) from index_tasks where model = $1 and not failed and claimed_until > now())::int as leased,
+           0 as total`,
+        [model],
+      );
+      const c = rows[0]!;
+      return { ...c, total: c.embedded + c.failed + c.pending };
+    },
+
+    async failures(
+      model: string,
+      limit = 100,
+    ): Promise<{ imageId: number; productId: number; reason: string }[]> {
+      const { rows } = await db.query<{ imageId: number; productId: number; reason: string }>(
+        `select image_id as "imageId", product_id as "productId", error as reason from index_tasks
+         where model = $1 and failed order by image_id limit $2`,
+        [model, limit],
+      );
+      return rows;
+    },
+
+    /** The HNSW index is per model: the column has no fixed dimension, so the index casts to it. */
+    async ensureIndex(model: string, dim: number) {
+      await db.query(
+        `create index if not exists image_embeddings_hnsw_${safeName(model)} on image_embeddings
+         using hnsw ((embedding::vector(${Number(dim)})) vector_cosine_ops) where model = '${model.replace(/'/g, "''")}'`,
+      );
+    },
+
+    async markComplete(model: string) {
+      await db.query(
+        'update embedding_models set completed_at = coalesce(completed_at, now()) where id = $1',
+        [model],
+      );
+    },
+
+    async getSetting(key: string): Promise<string | null> {
+      const { rows } = await db.query<{ value: string }>('select value from vector_settings where key = $1', [
+        key,
+      ]);
+      return rows[0]?.value ?? null;
+    },
+
+    async setSetting(key: string, value: string) {
+      await db.query(
+        'insert into vector_settings (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value',
+        [key, value],
+      );
+    },
+
+    async completedModels(): Promise<{ id: string; dim: number; completedAt: Date }[]> {
+      const { rows } = await db.query<{ id: string; dim: number; completedAt: Date }>(
+        'select id, dim, completed_at as "completedAt" from embedding_models where completed_at is not null order by completed_at desc',
+      );
+      return rows;
+    },
+
+    async vectorOf(model: string, imageId: number): Promise<Float32Array | null> {
+      const { rows } = await db.query<{ v: string }>(
+        'select embedding::text as v from image_embeddings where model = $1 and image_id = $2',
+        [model, imageId],
+      );
+      return rows[0] ? Float32Array.from(JSON.parse(rows[0].v) as number[]) : null;
+    },
+
+    async productVectors(
+      model: string,
+      productId: number,
+    ): Promise<{ imageId: number; vector: Float32Array }[]> {
+      const { rows } = await db.query<{ imageId: number; v: string }>(
+        'select image_id as "imageId", embedding::text as v from image_embeddings where model = $1 and product_id = $2 order by image_id',
+        [model, productId],
+      );
+      return rows.map((r) => ({
+        imageId: r.imageId,
+        vector: Float32Array.from(JSON.parse(r.v) as number[]),
+      }));
+    },
+
+    /**
+     * Cosine kNN through the model's HNSW index. ef_search is raised inside the transaction
+     * (SET LOCAL) so recall holds at larger k without changing the session for other queries.
+     */
+    async nearestImages(
+      model: string,
+      dim: number,
+      query: Float32Array,
+      k: number,
+    ): Promise<ImageNeighbor[]> {
+      const limit = Math.max(1, Math.min(MAX_KNN, Math.floor(k)));
+      return db.transaction(async (tx) => {
+        await tx.query(`set local hnsw.ef_search = ${Math.max(64, Math.min(1000, limit * 2))}`);
+        const { rows } = await tx.query<ImageNeighbor>(
+          `select image_id as "imageId", product_id as "productId",
+                  1 - (embedding::vector(${Number(dim)}) <=> $2::vector(${Number(dim)})) as similarity
+           from image_embeddings
+           where model = $1
+           order by embedding::vector(${Number(dim)}) <=> $2::vector(${Number(dim)}), image_id
+           limit $3`,
+          [model, toVectorText(query), limit],
+        );
+        return rows;
+      });
+    },
+  };
+}
+
+export type VectorRepository = ReturnType<typeof createVectorRepository>;

@@ -1,0 +1,163 @@
+import type {} from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppConfig } from '../../config/config.schema.ts';
+import { fetchImageBytes } from '../../catalog/remote-image.fetch.ts';
+import { AppError } from '../../errors/app-error.ts';
+import type { IndexJob } from '../../indexer/index.job.ts';
+import type { SearchOutcome, SearchService } from '../../search/search.service.ts';
+
+const MAX_FILES = 8;
+const HISTORY_COOKIE = 'vitrina_searches';
+const HISTORY_SIZE = 24;
+
+const fieldsSchema = z
+  .object({
+    threshold: z.coerce.number().min(-1).max(1).optional(),
+    url: z.string().trim().min(1).max(2048).optional(),
+  })
+  .strict();
+
+const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }).strict();
+const searchIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{6,64}$/) }).strict();
+
+/** Reads the multipart form: every `image` part, and the small text fields. */
+async function readSearchForm(request: FastifyRequest) {
+  if (!request.isMultipart()) {
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Send the photo as multipart/form-data with a field "image".',
+      415,
+    );
+  }
+  const images: Buffer[] = [];
+  const fields: Record<string, string> = {};
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'image') {
+        await part.toBuffer();
+        throw new AppError('UNKNOWN_FIELD', `Unexpected file field "${part.fieldname}"; use "image".`, 400);
+      }
+      images.push(await part.toBuffer());
+    } else {
+      fields[part.fieldname] = String(part.value);
+    }
+  }
+  const parsed = fieldsSchema.safeParse(fields);
+  if (!parsed.success) {
+    throw new AppError(
+      'INVALID_PARAMETERS',
+      parsed.error.issues
+        .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+        .join('; '),
+      400,
+    );
+  }
+  return { images, ...parsed.data };
+}
+
+function reply200(reply: FastifyReply, request: FastifyRequest, outcome: SearchOutcome) {
+  const previous = (request.headers.cookie ?? '')
+    .split(';')
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${HISTORY_COOKIE}=`))
+    ?.slice(HISTORY_COOKIE.length + 1)
+    .split('.')
+    .filter((id) => /^[A-Za-z0-9_-]{6,64}$/.test(id));
+  const history = [outcome.searchId, ...(previous ?? []).filter((id) => id !== outcome.searchId)].slice(
+    0,
+    HISTORY_SIZE,
+  );
+  // The browser's own history: ids only, in a cookie, so /searches needs no account.
+  reply.header(
+    'set-cookie',
+    `${HISTORY_COOKIE}=${history.join('.')}; Path=/; Max-Age=${60 * 60 * 24 * 90}; SameSite=Lax`,
+  );
+  return reply.send({
+    success: true,
+    search_id: outcome.searchId,
+    count: outcome.count,
+    redirect: `/products?image_search=${outcome.searchId}`,
+  });
+}
+
+export function historyIds(request: FastifyRequest): string[] {
+  const raw = (request.headers.cookie ?? '')
+    .split(';')
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${HISTORY_COOKIE}=`));
+  return (raw?.slice(HISTORY_COOKIE.length + 1).split('.') ?? []).filter((id) =>
+    /^[A-Za-z0-9_-]{6,64}$/.test(id),
+  );
+}
+
+export function registerSearchRoutes(
+  app: FastifyInstance,
+  deps: { search: SearchService; indexJob: IndexJob | null; config: AppConfig },
+): void {
+  const { search, config } = deps;
+
+  app.post('/api/search-by-image', async (request, reply) => {
+    const form = await readSearchForm(request);
+    if (form.images.length > 0 && form.url)
+      throw new AppError('INVALID_PARAMETERS', 'Send either "image" or "url", not both.', 400);
+    if (form.images.length > MAX_FILES)
+      throw new AppError('TOO_MANY_PARTS', `At most ${MAX_FILES} photos per search.`, 413);
+    const images = form.url
+      ? [
+          await fetchImageBytes(form.url, {
+            timeoutMs: config.fetchTimeoutMs,
+            maxBytes: config.uploadMaxBytes,
+            publicOnly: !config.allowPrivateUrls,
+          }),
+        ]
+      : form.images;
+    const outcome = await search.byImages(images, {
+      threshold: form.threshold,
+      kind: form.url ? 'url' : 'image',
+    });
+    return reply200(reply, request, outcome);
+  });
+
+  app.post('/api/products/:id/similar', async (request, reply) => {
+    const { id } = parseParams(idParams, request.params);
+    return reply200(reply, request, await search.similarTo(id));
+  });
+
+  // The «Похожие» button is a plain form, so it works without JavaScript too.
+  app.post('/products/:id/similar', async (request, reply) => {
+    const { id } = parseParams(idParams, request.params);
+    const outcome = await search.similarTo(id);
+    reply200(
+      reply.code(303).header('location', `/products?image_search=${outcome.searchId}`),
+      request,
+      outcome,
+    );
+  });
+
+  app.get('/searches/:id/thumb', async (request, reply) => {
+    const { id } = parseParams(searchIdParams, request.params);
+    const thumb = await search.thumb(id);
+    if (!thumb) throw new AppError('NOT_FOUND', 'no thumbnail for this search', 404);
+    return reply
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .type('image/webp')
+      .send(thumb);
+  });
+
+  app.get('/api/index/status', async () => {
+    if (!deps.indexJob)
+      throw new AppError(
+        'VECTOR_STORE_UNAVAILABLE',
+        search.available().reason ?? 'indexing unavailable',
+        503,
+      );
+    return deps.indexJob.status();
+  });
+}
+
+function parseParams<T extends z.ZodType>(schema: T, params: unknown): z.infer<T> {
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw new AppError('NOT_FOUND', 'no such item', 404);
+  return parsed.data;
+}

@@ -1,0 +1,120 @@
+import fastifyMultipart from '@fastify/multipart';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../app/app.context.ts';
+import { createIndexJob, type IndexJob } from '../indexer/index.job.ts';
+import { createModelProvider, type ModelProvider } from '../search/model.provider.ts';
+import { createSavedSearchRepository } from '../search/saved-search.repository.ts';
+import { createSearchService, type SearchService } from '../search/search.service.ts';
+import { createVectorRepository } from '../search/vector.repository.ts';
+import { AppError } from '../errors/app-error.ts';
+import type { ProductListQuery } from './products.query.ts';
+import { registerSearchRoutes } from './routes/search.routes.ts';
+import { registerSearchesPage } from './routes/searches.routes.ts';
+import { createWebServer, toCatalogQuery, type WebOptions } from './web.server.ts';
+
+export interface WebApp {
+  app: FastifyInstance;
+  search: SearchService;
+  models: ModelProvider;
+  indexJob: IndexJob | null;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole web process: catalog pages plus search by photo and the background indexer.
+ * The model loads in the background; until it is ready the catalog already serves.
+ */
+export async function createWebApp(
+  ctx: AppContext,
+  options: WebOptions & { models?: ModelProvider; indexOnStart?: boolean } = {},
+): Promise<WebApp> {
+  const { config } = ctx;
+  const models = options.models ?? createModelProvider(config);
+  const vectors = ctx.stores.vectors ? createVectorRepository(ctx.stores.vectors) : null;
+  // The services are built before Fastify (and its logger) exists; they log through this once it does.
+  const logRef: { current?: FastifyInstance['log'] } = {};
+  const log = {
+    info: (f: Record<string, unknown>, m: string) => logRef.current?.info(f, m),
+    warn: (f: Record<string, unknown>, m: string) => logRef.current?.warn(f, m),
+  };
+  const search = createSearchService({
+    vectors,
+    vectorError: ctx.stores.vectorError,
+    saved: createSavedSearchRepository(ctx.stores.catalog, config.searchTtlDays),
+    catalog: ctx.catalog,
+    models,
+    maxImagePixels: config.maxImagePixels,
+    logger: log,
+  });
+  const indexJob = vectors ? createIndexJob({ ctx, vectors, models, logger: log }) : null;
+
+  const listProducts = async (query: ProductListQuery) => {
+    if (!query.image_search) return { result: await ctx.catalog.list(toCatalogQuery(query)) };
+    const saved = await search.getSaved(query.image_search);
+    if (!saved) {
+      throw new AppError(
+        'SEARCH_NOT_FOUND',
+        'This photo search is unknown or has expired. Run the search again with «По фото».',
+        404,
+      );
+    }
+    const result = await search.listWithin(saved, { ...toCatalogQuery(query), q: undefined });
+    return {
+      result,
+      photoSearch: {
+        id: saved.id,
+        count: saved.matches.length,
+        queryImageUrl: saved.hasThumb ? `/searches/${saved.id}/thumb` : null,
+      },
+    };
+  };
+
+  const app = await createWebServer(
+    ctx,
+    {
+      listProducts,
+      photoSearchEnabled: () => search.available().available,
+      photoThreshold: () => search.defaultThreshold(),
+      indexStatus: indexJob ? () => indexJob.status() : undefined,
+      health: async () => {
+        const state = models.state();
+        return {
+          vector_store: vectors ? 'ok' : `unavailable: ${ctx.stores.vectorError}`,
+          model:
+            state.status === 'unavailable'
+              ? `unavailable: ${state.reason}`
+              : `${state.model} (${state.status})`,
+        };
+      },
+      register: async (instance) => {
+        await instance.register(fastifyMultipart, {
+          limits: { fileSize: config.uploadMaxBytes, files: 8, fields: 10, parts: 20, fieldSize: 4096 },
+        });
+        registerSearchRoutes(instance, { search, indexJob, config });
+        registerSearchesPage(instance, { search });
+      },
+    },
+    options,
+  );
+  logRef.current = app.log;
+
+  // Load the model now so the first search does not wait; failure only disables search by photo.
+  if (vectors) {
+    models
+      .get(config.model)
+      .catch((error: unknown) => app.log.warn(`search by photo unavailable: ${(error as Error).message}`));
+    if (options.indexOnStart ?? config.indexOnStart) await indexJob?.start();
+  }
+
+  return {
+    app,
+    search,
+    models,
+    indexJob,
+    async close() {
+      await indexJob?.stop();
+      await app.close();
+      await models.closeAll();
+    },
+  };
+}
