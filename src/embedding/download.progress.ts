@@ -58,3 +58,13 @@ export function formatDuration(seconds: number | undefined): string {
     ? `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}:${String(secs).padStart(2, '0')}`
     : `${minutes}:${String(secs).padStart(2, '0')}`;
 }
+
+/**
+ * The bar on a terminal, start/done lines otherwise. The bar writes to process.stderr directly: it
+ * needs "\r" without a newline, which a line-based `err` cannot express.
+ */
+export function progressForCli(io: { isTty: boolean; err(line: string): void }): ProgressListener {
+  return io.isTty
+    ? createProgressBar((chunk) => process.stderr.write(chunk))
+    : createProgressLog((line) => io.err(line));
+}

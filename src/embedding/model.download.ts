@@ -117,7 +117,8 @@ async function streamToFile(request: DownloadRequest, temp: string, emit: Progre
     const hash = createHash('sha256');
     const started = performance.now();
     let bytes = 0;
-    let lastEmit = 0;
+    // first progress event only after an interval, so the rate is not computed over a single buffered chunk
+    let lastEmit = performance.now();
     const event = (type: DownloadProgress['type']): DownloadProgress => {
       const seconds = (performance.now() - started) / 1000;
       const bytesPerSecond = seconds > 0 ? bytes / seconds : 0;

@@ -8,7 +8,7 @@ import { createVectorRepository } from '../../search/vector.repository.ts';
 import { parseCliArgs } from '../cli.args.ts';
 import type { CliCommand } from '../cli.types.ts';
 
-const usage = 'index [--model M] [--force] [--retry-failed] [--batch-size N] [--json]';
+const usage = 'index [--model M] [--force] [--retry-failed] [--batch-size N] [--log-every N] [--json]';
 
 export const indexCommand: CliCommand = {
   name: 'index',
@@ -22,6 +22,7 @@ export const indexCommand: CliCommand = {
         force: { type: 'boolean', default: false },
         'retry-failed': { type: 'boolean', default: false },
         'batch-size': { type: 'string', default: '16' },
+        'log-every': { type: 'string', default: '500' },
         json: { type: 'boolean', default: false },
       },
       usage,
@@ -31,6 +32,9 @@ export const indexCommand: CliCommand = {
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 256) {
       throw new AppError('CLI_USAGE', '--batch-size must be a whole number from 1 to 256');
     }
+    const logEvery = Number(values['log-every']);
+    if (!Number.isInteger(logEvery) || logEvery < 1)
+      throw new AppError('CLI_USAGE', '--log-every must be a positive whole number');
     const ctx = await createAppContext(config);
     try {
       if (!ctx.stores.vectors)
@@ -47,7 +51,10 @@ export const indexCommand: CliCommand = {
         media: ctx.media,
         embedder,
         exclusive: ctx.stores.vectors.kind === 'embedded',
-        onProgress: createIndexProgressReporter({ isTty: io.isTty, write: (s) => process.stderr.write(s) }),
+        onProgress: createIndexProgressReporter(
+          { isTty: io.isTty, write: (s) => process.stderr.write(s) },
+          logEvery,
+        ),
       });
       const summary = await indexer.run({
         force: values.force,

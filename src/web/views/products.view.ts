@@ -166,7 +166,7 @@ function photoBanner(ctx: PageContext, view: ProductsView) {
   >
     ${banner.queryImageUrl ? html`<img src="${banner.queryImageUrl}" alt="" class="h-16 w-16 rounded-lg object-cover ring-1 ring-violet-200" />` : ''}
     <p class="font-medium text-violet-900">
-      ${ctx.lang === 'en' ? `${banner.count} products by photo` : `${banner.count} товаров по фото`}
+      ${`${ctx.t.countProducts(banner.count)} ${ctx.lang === 'en' ? 'by photo' : 'по фото'}`}
     </p>
     <a
       href="${clear}"
