@@ -22,6 +22,17 @@ const CONTENT_TYPES: Record<string, string> = {
   tiff: 'image/tiff',
 };
 
+/** Whether the bytes start like an image format we know (the name and extension are not trusted). */
+export function looksLikeImage(bytes: Buffer): boolean {
+  const ascii = (from: number, to: number) => bytes.subarray(from, to).toString('latin1');
+  return (
+    (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) ||
+    ascii(0, 8) === '\x89PNG\r\n\x1a\n' ||
+    ascii(0, 4) === 'GIF8' ||
+    (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP')
+  );
+}
+
 /** Reads an image's real type and size from its bytes; the file name and extension are not trusted. */
 export async function probeImage(
   bytes: Buffer,
@@ -31,7 +42,11 @@ export async function probeImage(
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch {
-    throw new AppError('IMAGE_UNDECODABLE', 'not an image file (or an unsupported image format)', 415);
+    // A known signature with a broken body is a damaged image (400); anything else is not an image (415).
+    if (looksLikeImage(bytes)) {
+      throw new AppError('IMAGE_UNDECODABLE', 'the image is damaged or truncated and cannot be decoded', 400);
+    }
+    throw new AppError('IMAGE_NOT_AN_IMAGE', 'not an image file (or an unsupported image format)', 415);
   }
   const contentType = meta.format ? CONTENT_TYPES[meta.format] : undefined;
   if (!contentType || !meta.width || !meta.height) {

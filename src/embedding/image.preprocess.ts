@@ -109,8 +109,9 @@ export function toNormalizedChw(rgb: RgbImage, spec: ImagePreprocessing): Float3
   const crop = spec.cropSize;
   const { data, width, height } = rgb;
   if (width < crop || height < crop) {
+    // unreachable while resizeShortestSide >= cropSize; guards against a future resize change
     throw new AppError(
-      'IMAGE_UNDECODABLE',
+      'PREPROCESS_FAILED',
       `Resized image ${width}x${height} is smaller than the crop ${crop}.`,
       500,
     );

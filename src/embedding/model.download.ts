@@ -59,8 +59,18 @@ export function downloadModelFile(request: DownloadRequest): Promise<string> {
 
 async function transfer(request: DownloadRequest, emit: ProgressListener): Promise<string> {
   const { url, file, destination } = request;
-  await fs.mkdir(path.dirname(destination), { recursive: true });
   const temp = `${destination}.${process.pid}-${randomUUID().slice(0, 8)}.part`;
+  try {
+    await fs.mkdir(path.dirname(destination), { recursive: true });
+  } catch (error) {
+    throw new AppError(
+      'MODEL_CACHE_UNWRITABLE',
+      `Cannot create ${path.dirname(destination)} to store ${file.path}: ${(error as Error).message}. ` +
+        'Point VITRINA_CACHE at a writable folder, or set MODEL_DIR to a folder that already holds the files.',
+      503,
+      { cause: error },
+    );
+  }
   try {
     const sha256 = await streamToFile(request, temp, emit);
     if (file.sha256 && sha256 !== file.sha256) {

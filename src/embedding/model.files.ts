@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { AppConfig } from '../config/config.schema.ts';
 import { AppError } from '../errors/app-error.ts';
 import { downloadModelFile, type ProgressListener } from './model.download.ts';
 import type { ModelEntry, ModelFile, ModelFileRole } from './model.registry.ts';
+import { rememberVerified, verifyLocalFile } from './model.verify.ts';
 
 export type FileSource = 'MODEL_DIR' | 'cache' | 'hub';
 
@@ -86,17 +85,12 @@ async function resolveModelFile(
     url: hubUrl(config, entry, file),
     file,
     destination: cached,
+    // FETCH_TIMEOUT_MS bounds silence, not the whole transfer (90 MB may take minutes); the floor
+    // keeps a value tuned for small image fetches from aborting a slow but live hub.
     idleTimeoutMs: Math.max(config.fetchTimeoutMs, 1000),
     onProgress: options.onProgress,
   });
-  // The download hashed every byte it wrote; remember that so the next start does not hash again.
-  if (file.sha256)
-    await writeStamp(
-      stampPath(config.cacheDir, destination),
-      destination,
-      file.sha256,
-      await fs.stat(destination),
-    );
+  await rememberVerified(config.cacheDir, destination, file);
   return { file, path: destination, source: 'hub' };
 }
 
@@ -160,81 +154,6 @@ function missingWithoutHub(config: AppConfig, entry: ModelEntry, file: ModelFile
       `Set MODEL_DIR to the folder that holds ${path.basename(file.path)}.`,
     503,
   );
-}
-
-interface FileStat {
-  size: number;
-  mtimeMs: number;
-}
-
-/** undefined when the file is the one the registry describes, else what is wrong with it. */
-export async function verifyLocalFile(
-  filePath: string,
-  file: ModelFile,
-  cacheDir: string,
-): Promise<string | undefined> {
-  const stat = await fs.stat(filePath);
-  if (!stat.isFile()) return 'it is not a regular file';
-  if (file.size !== undefined && stat.size !== file.size) {
-    return `it has ${stat.size} bytes instead of ${file.size} (a partial or different file)`;
-  }
-  if (!file.sha256) return undefined;
-  const stampFile = stampPath(cacheDir, filePath);
-  if (await stampMatches(stampFile, filePath, file.sha256, stat)) return undefined;
-  const actual = await sha256OfFile(filePath);
-  if (actual !== file.sha256) return `its sha256 is ${actual}, expected ${file.sha256}`;
-  await writeStamp(stampFile, filePath, file.sha256, stat);
-  return undefined;
-}
-
-export async function sha256OfFile(filePath: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/*
- * Hash stamps. Hashing the CLIP towers (150 MB) costs ~0.2 s of CPU here and seconds on a small ARM
- * board, at every start, for files that do not change. After one successful hash we write a stamp
- * holding the file's size, mtime and hash; later starts trust the file while those still match (any
- * rewrite changes the mtime, so a stamp cannot vouch for new bytes). Stamps live in the cache, never
- * beside the file, so a user's MODEL_DIR is only ever read. Best effort: an unwritable cache just
- * means hashing again next time.
- */
-interface Stamp {
-  path: string;
-  size: number;
-  mtimeMs: number;
-  sha256: string;
-}
-
-export function stampPath(cacheDir: string, filePath: string): string {
-  const key = createHash('sha256').update(path.resolve(filePath)).digest('hex').slice(0, 32);
-  return path.join(cacheDir, 'models', '.verified', `${key}.sha256-ok`);
-}
-
-async function stampMatches(stampFile: string, filePath: string, sha256: string, stat: FileStat) {
-  try {
-    const stamp = JSON.parse(await fs.readFile(stampFile, 'utf8')) as Partial<Stamp>;
-    return (
-      stamp.path === path.resolve(filePath) &&
-      stamp.sha256 === sha256 &&
-      stamp.size === stat.size &&
-      stamp.mtimeMs === stat.mtimeMs
-    );
-  } catch {
-    return false;
-  }
-}
-
-async function writeStamp(stampFile: string, filePath: string, sha256: string, stat: FileStat) {
-  const stamp: Stamp = { path: path.resolve(filePath), size: stat.size, mtimeMs: stat.mtimeMs, sha256 };
-  try {
-    await fs.mkdir(path.dirname(stampFile), { recursive: true });
-    await fs.writeFile(stampFile, JSON.stringify(stamp));
-  } catch {
-    // verification still happened; it just will not be remembered
-  }
 }
 
 async function exists(filePath: string): Promise<boolean> {
