@@ -14,6 +14,7 @@ const text = {
     thresholdHint: 'Выше — строже: меньше, но точнее',
     find: 'Найти похожие',
     cancel: 'Отмена',
+    close: 'Закрыть',
     searching: 'Ищем…',
   },
   en: {
@@ -28,6 +29,7 @@ const text = {
     thresholdHint: 'Higher is stricter: fewer, closer matches',
     find: 'Find similar',
     cancel: 'Cancel',
+    close: 'Close',
     searching: 'Searching…',
   },
 };
@@ -55,7 +57,7 @@ export function photoModal(ctx: PageContext, threshold: number) {
           type="button"
           data-close
           class="rounded-lg p-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700"
-          aria-label="${t.cancel}"
+          aria-label="${t.close}"
         >
           ✕
         </button>
