@@ -93,6 +93,17 @@ export function createCatalogRepository(db: Db) {
       return { items, total };
     },
 
+    /** Product ids in text-relevance order, for fusing with another ranking (text → image). */
+    async rankedIds(q: string, textMode: TextMode, limit: number): Promise<number[]> {
+      const { where, params, rank } = buildWhere({ q, page: 1, perPage: limit }, textMode);
+      const n = params.push(limit);
+      const { rows } = await db.query<{ id: number }>(
+        `select p.id from products p where ${where.join(' and ')} order by ${orderBy('relevance', rank)} limit $${n}`,
+        params,
+      );
+      return rows.map((r) => r.id);
+    },
+
     async get(id: number): Promise<ProductDetail | null> {
       const { rows } = await db.query<Omit<ProductDetail, 'images'>>(
         `select id, sku, name, description, category, supplier, price, currency, attributes,

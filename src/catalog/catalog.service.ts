@@ -19,6 +19,17 @@ export function createCatalogService({ repository }: { repository: CatalogReposi
       }
       return { ...found, page: query.page, perPage: query.perPage, fuzzy: false };
     },
+    /**
+     * Word matches as an ordered id list (at most `limit`), for fusing with another ranking.
+     * No typo fallback here: near spellings are a last resort, not evidence to fuse.
+     */
+    async rankedIds(q: string, limit: number): Promise<number[]> {
+      for (const mode of ['title', 'fulltext'] as const) {
+        const ids = await repository.rankedIds(q, mode, limit);
+        if (ids.length) return ids;
+      }
+      return [];
+    },
     get: (id: number): Promise<ProductDetail | null> => repository.get(id),
     facets: () => repository.facets(),
     count: () => repository.countProducts(),

@@ -150,6 +150,20 @@ export function createSearchService(deps: {
 
     thumb: (id: string) => saved.thumb(id),
 
+    /**
+     * Text → image: products whose photos match the words, when the serving model has a text
+     * tower (CLIP). null when it has none or is not loaded yet: text search then works alone.
+     */
+    async textToImage(q: string): Promise<SavedMatch[] | null> {
+      if (!deps.vectors) return null;
+      const model = (await resolveServingModel(deps.vectors, models.configured)) ?? models.configured;
+      if (!models.ready(model)) return null;
+      const embedder = await models.get(model);
+      if (!embedder.info.hasTextTower) return null;
+      const [vector] = await embedder.embedTexts([q]);
+      return rank(model, embedder.info.dim, vector!, embedder.info.defaultThreshold);
+    },
+
     history: (ids: string[]) => (ids.length ? saved.list(ids) : Promise.resolve([])),
 
     /** the threshold the modal's slider starts at: the serving model's default */
@@ -195,6 +209,20 @@ export async function validateQueryImage(bytes: Buffer, maxPixels: number): Prom
       415,
     );
   }
+}
+
+/**
+ * Reciprocal rank fusion: each ranking adds 1/(k + rank) to a product. Robust to the two
+ * rankings' scores being on different scales (ts_rank vs cosine), which is why it is used here.
+ */
+export function reciprocalRankFusion(rankings: number[][], k = 60): { productId: number; score: number }[] {
+  const scores = new Map<number, number>();
+  for (const ranking of rankings) {
+    ranking.forEach((id, i) => scores.set(id, (scores.get(id) ?? 0) + 1 / (k + i + 1)));
+  }
+  return [...scores.entries()]
+    .map(([productId, score]) => ({ productId, score }))
+    .sort((a, b) => b.score - a.score || a.productId - b.productId);
 }
 
 export function bestPerProduct(

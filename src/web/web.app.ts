@@ -4,7 +4,7 @@ import type { AppContext } from '../app/app.context.ts';
 import { createIndexJob, type IndexJob } from '../indexer/index.job.ts';
 import { createModelProvider, type ModelProvider } from '../search/model.provider.ts';
 import { createSavedSearchRepository } from '../search/saved-search.repository.ts';
-import { createSearchService, type SearchService } from '../search/search.service.ts';
+import { createSearchService, reciprocalRankFusion, type SearchService } from '../search/search.service.ts';
 import { createVectorRepository } from '../search/vector.repository.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { ProductListQuery } from './products.query.ts';
@@ -49,6 +49,14 @@ export async function createWebApp(
   const indexJob = vectors ? createIndexJob({ ctx, vectors, models, logger: log }) : null;
 
   const listProducts = async (query: ProductListQuery) => {
+    if (!query.image_search && query.q) {
+      const fused = await fuseTextWithImages(query.q);
+      if (fused) {
+        const result = await ctx.catalog.list({ ...toCatalogQuery(query), q: undefined, within: fused });
+        // RRF scores are ranks, not similarities: the cards show no percentage for them.
+        return { result: { ...result, items: result.items.map(({ score: _score, ...item }) => item) } };
+      }
+    }
     if (!query.image_search) return { result: await ctx.catalog.list(toCatalogQuery(query)) };
     const saved = await search.getSaved(query.image_search);
     if (!saved) {
@@ -68,6 +76,14 @@ export async function createWebApp(
       },
     };
   };
+
+  /** Full-text and text → image rankings fused (RRF); null when the model has no text tower. */
+  async function fuseTextWithImages(q: string) {
+    const byImage = await search.textToImage(q).catch(() => null);
+    if (!byImage) return null;
+    const byText = await ctx.catalog.rankedIds(q, 500);
+    return reciprocalRankFusion([byText, byImage.map((m) => m.productId)]);
+  }
 
   const app = await createWebServer(
     ctx,

@@ -102,7 +102,7 @@ describe('«По фото» in a real browser', { skip: missing }, () => {
     const page = await openModal();
     await page.screenshot({ path: path.join(ARTIFACTS, 'modal.png') });
     await dropFile(page, redJpeg, 'red.jpg', 'image/jpeg');
-    await page.getByTestId('preview').waitFor({ state: 'visible' });
+    await page.locator('#photo-preview').waitFor({ state: 'visible' });
     await page.waitForSelector('.cropper-container');
     await page.locator('#photo-threshold').fill('0.3');
     await page.screenshot({ path: path.join(ARTIFACTS, 'modal-preview.png') });
@@ -157,7 +157,7 @@ describe('«По фото» in a real browser', { skip: missing }, () => {
       },
       { b64: (await squareImage({ r: 30, g: 220, b: 30 }, { r: 120, g: 0, b: 120 }, 96)).toString('base64') },
     );
-    await page.getByTestId('preview').waitFor({ state: 'visible' });
+    await page.locator('#photo-preview').waitFor({ state: 'visible' });
     await page.locator('#photo-threshold').fill('0.99');
     await page.getByRole('button', { name: 'Найти похожие' }).click();
     const error = page.getByTestId('photo-error');
