@@ -20,7 +20,7 @@ describe('stores and migrations', () => {
     );
     assert.deepEqual(
       rows.map((r) => r.store),
-      ['catalog', 'catalog', 'vectors'],
+      [...catalogMigrations.map(() => 'catalog'), ...vectorMigrations.map(() => 'vectors')],
     );
     await first.catalog.query(`insert into products (sku, name) values ('KEEP', 'kept across restarts')`);
     await first.close();
