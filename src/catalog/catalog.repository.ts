@@ -139,6 +139,11 @@ export function createCatalogRepository(db: Db) {
       return (rowCount ?? 0) > 0;
     },
 
+    async imageCount(): Promise<number> {
+      const { rows } = await db.query<{ n: number }>('select count(*)::int as n from product_images');
+      return rows[0]!.n;
+    },
+
     /** Every catalog image, for the indexer to diff against the vector store. */
     async imageRefs(): Promise<{ imageId: number; productId: number; sha256: string }[]> {
       const { rows } = await db.query<{ imageId: number; productId: number; sha256: string }>(

@@ -103,11 +103,12 @@ export function createIndexJob(deps: {
       timer.unref();
     },
     async status(): Promise<IndexStatus> {
-      const counts = await vectors.counts(model);
+      const [counts, total] = await Promise.all([vectors.counts(model), ctx.repository.imageCount()]);
       const p = progress;
       return {
         model,
-        total: counts.total,
+        // the catalog's images, so the total is right before the queue is filled
+        total,
         embedded: counts.embedded,
         failed: counts.failed,
         // Another process holding leases counts as running too: status is read from the store.

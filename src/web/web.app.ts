@@ -26,7 +26,7 @@ export interface WebApp {
  */
 export async function createWebApp(
   ctx: AppContext,
-  options: WebOptions & { models?: ModelProvider; indexOnStart?: boolean } = {},
+  options: WebOptions & { models?: ModelProvider; indexOnStart?: boolean; indexPollMs?: number } = {},
 ): Promise<WebApp> {
   const { config } = ctx;
   const models = options.models ?? createModelProvider(config);
@@ -46,7 +46,9 @@ export async function createWebApp(
     maxImagePixels: config.maxImagePixels,
     logger: log,
   });
-  const indexJob = vectors ? createIndexJob({ ctx, vectors, models, logger: log }) : null;
+  const indexJob = vectors
+    ? createIndexJob({ ctx, vectors, models, logger: log, pollMs: options.indexPollMs })
+    : null;
 
   const listProducts = async (query: ProductListQuery) => {
     if (!query.image_search && query.q) {
