@@ -1,6 +1,7 @@
 import type { CliCommand } from './cli.types.ts';
 import { demoCommand } from './commands/demo.command.ts';
 import { embedCommand } from './commands/embed.command.ts';
+import { evalCommand } from './commands/eval.command.ts';
 import { importCommand } from './commands/import.command.ts';
 import { indexCommand } from './commands/index.command.ts';
 import { modelCommand } from './commands/model.command.ts';
@@ -13,4 +14,5 @@ export const commands: CliCommand[] = [
   indexCommand,
   embedCommand,
   modelCommand,
+  evalCommand,
 ];

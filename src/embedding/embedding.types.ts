@@ -8,6 +8,8 @@ export interface ModelInfo {
   hasTextTower: boolean;
   /** cosine similarity below which a match is not shown by default */
   defaultThreshold: number;
+  /** center crops a photo query is embedded at (1 = whole image); absent = [1] */
+  queryCrops?: readonly number[];
 }
 
 /**

@@ -50,6 +50,12 @@ interface ModelEntryBase {
   dim: number;
   /** cosine similarity below which a match is not shown by default */
   defaultThreshold: number;
+  /**
+   * Center crops (fractions of the shorter side) a photo query is embedded at, best score kept per
+   * product: a product rarely fills a store photo. [1] = the whole image only. Measured with
+   * `vitrina eval` (docs/eval.md); costs one extra forward pass per crop, so only cheap models use it.
+   */
+  queryCrops?: readonly number[];
 }
 
 export type ModelEntry =
@@ -137,6 +143,9 @@ const MOBILENET_V2_INT8: ModelEntry = {
   // Measured on grocery-store (296 store photos against the 81 catalog shots): at 0.55 91% of true
   // matches stay visible and 76% of unrelated products are hidden; 0.6 would hide 39% of true matches.
   defaultThreshold: 0.55,
+  // grocery-store, photo → catalog: recall@1 0.372 → 0.409, recall@5 0.720 → 0.743;
+  // photo → photo: 0.598 → 0.622, 0.929 → 0.936 (docs/eval.md)
+  queryCrops: [1, 0.8, 0.6],
 };
 
 const REGISTRY: ReadonlyMap<string, ModelEntry> = new Map(

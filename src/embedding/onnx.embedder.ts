@@ -36,6 +36,7 @@ export class OnnxEmbedder implements Embedder {
       dim: entry.dim,
       hasTextTower: text !== undefined,
       defaultThreshold: entry.defaultThreshold,
+      queryCrops: entry.queryCrops ?? [1],
     };
     this.inputSize = 3 * entry.preprocessing.cropSize ** 2;
   }

@@ -35,7 +35,7 @@ export function createSearchService(deps: {
   logger: SearchLogger;
 }) {
   const { saved, catalog, models, logger } = deps;
-  const queryCache = new Map<string, Float32Array>();
+  const queryCache = new Map<string, Float32Array[]>();
 
   function requireVectors(): VectorRepository {
     if (!deps.vectors) {
@@ -63,24 +63,56 @@ export function createSearchService(deps: {
     }
   }
 
-  async function embedQuery(embedder: Embedder, bytes: Buffer, sha256: string): Promise<Float32Array> {
-    const key = `${embedder.info.id}:${sha256}`;
+  /** One vector per configured crop of the photo, cached by content + model. */
+  async function embedQuery(embedder: Embedder, bytes: Buffer, sha256: string): Promise<Float32Array[]> {
+    const crops = embedder.info.queryCrops ?? [1];
+    const key = `${embedder.info.id}:${crops.join(',')}:${sha256}`;
     const hit = queryCache.get(key);
     if (hit) {
       queryCache.delete(key); // re-insert: Map order is the LRU order
       queryCache.set(key, hit);
       return hit;
     }
-    const [vector] = await embedder.embedImages([bytes]);
-    queryCache.set(key, vector!);
+    const inputs = crops.length === 1 && crops[0] === 1 ? [bytes] : await centerCrops(bytes, crops);
+    const vectors = await embedder.embedImages(inputs);
+    queryCache.set(key, vectors);
     if (queryCache.size > QUERY_CACHE_SIZE) queryCache.delete(queryCache.keys().next().value!);
-    return vector!;
+    return vectors;
   }
 
-  async function rank(model: string, dim: number, query: Float32Array, threshold: number, exclude?: number) {
-    const neighbors = await requireVectors().nearestImages(model, dim, query, NEIGHBORS);
+  /** kNN for each query vector, best score per product across them all. */
+  async function rankMany(
+    model: string,
+    dim: number,
+    queries: Float32Array[],
+    threshold: number,
+    exclude?: number,
+  ) {
+    const vectors = requireVectors();
+    const neighbors: ImageNeighbor[] = [];
+    for (const q of queries) neighbors.push(...(await vectors.nearestImages(model, dim, q, NEIGHBORS)));
     return bestPerProduct(neighbors, threshold, exclude);
   }
+
+  /**
+   * The ranking behind every photo search (API, URL, eval): validate, embed each photo at its
+   * crops, combine several photos per crop, kNN, best image per product, threshold.
+   */
+  async function rankImages(images: Buffer[], threshold?: number) {
+    if (images.length === 0)
+      throw new AppError('NO_IMAGE', 'Send a photo in the "image" field (or a "url").', 400);
+    await Promise.all(images.map((bytes) => validateQueryImage(bytes, deps.maxImagePixels)));
+    const { model, embedder } = await servingEmbedder();
+    const shas = images.map((b) => crypto.createHash('sha256').update(b).digest('hex'));
+    const perImage = await Promise.all(images.map((b, i) => embedQuery(embedder, b, shas[i]!)));
+    const queries = perImage[0]!.map((_, crop) => meanDirection(perImage.map((vs) => vs[crop]!)));
+    const t = threshold ?? embedder.info.defaultThreshold;
+    const matches = await rankMany(model, embedder.info.dim, queries, t);
+    return { model, threshold: t, defaultThreshold: embedder.info.defaultThreshold, shas, matches };
+  }
+
+  const rank = (model: string, dim: number, query: Float32Array, threshold: number, exclude?: number) =>
+    rankMany(model, dim, [query], threshold, exclude);
 
   async function finish(
     started: number,
@@ -101,26 +133,20 @@ export function createSearchService(deps: {
   }
 
   return {
+    rankImages,
+
     async byImages(
       images: Buffer[],
       options: { threshold?: number | undefined; kind?: 'image' | 'url' } = {},
     ) {
       const started = performance.now();
-      if (images.length === 0)
-        throw new AppError('NO_IMAGE', 'Send a photo in the "image" field (or a "url").', 400);
-      await Promise.all(images.map((bytes) => validateQueryImage(bytes, deps.maxImagePixels)));
-      const { model, embedder } = await servingEmbedder();
-      const shas = images.map((b) => crypto.createHash('sha256').update(b).digest('hex'));
-      const vectors = await Promise.all(images.map((b, i) => embedQuery(embedder, b, shas[i]!)));
-      const query = meanDirection(vectors);
-      const threshold = options.threshold ?? embedder.info.defaultThreshold;
-      const matches = await rank(model, embedder.info.dim, query, threshold);
+      const ranked = await rankImages(images, options.threshold);
       return finish(started, {
         kind: options.kind ?? 'image',
-        model,
-        querySha256: shas.length === 1 ? shas[0]! : null,
-        threshold,
-        matches,
+        model: ranked.model,
+        querySha256: ranked.shas.length === 1 ? ranked.shas[0]! : null,
+        threshold: ranked.threshold,
+        matches: ranked.matches,
         thumb: await queryThumbnail(images[0]!),
       });
     },
@@ -250,6 +276,34 @@ export function meanDirection(vectors: Float32Array[]): Float32Array {
   for (const v of vectors) for (let i = 0; i < dim; i++) sum[i]! += v[i]!;
   const norm = Math.hypot(...sum) || 1;
   return sum.map((x) => x / norm);
+}
+
+/** Center crops of the photo (fractions of its shorter side), EXIF orientation applied. */
+async function centerCrops(bytes: Buffer, fractions: readonly number[]): Promise<Buffer[]> {
+  // Work on a copy no larger than needed: the model sees 224 px, a 12 MP photo need not be decoded thrice.
+  const { data, info } = await sharp(bytes, { pages: 1, limitInputPixels: false })
+    .rotate()
+    .resize(640, 640, { fit: 'outside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const raw = { raw: { width: info.width, height: info.height, channels: info.channels } } as const;
+  return Promise.all(
+    fractions.map((f) => {
+      const side = Math.max(1, Math.round(Math.min(info.width, info.height) * f));
+      const w = f === 1 ? info.width : side;
+      const h = f === 1 ? info.height : side;
+      return sharp(data, raw)
+        .extract({
+          left: Math.floor((info.width - w) / 2),
+          top: Math.floor((info.height - h) / 2),
+          width: w,
+          height: h,
+        })
+        .png({ compressionLevel: 0 })
+        .toBuffer();
+    }),
+  );
 }
 
 async function queryThumbnail(bytes: Buffer): Promise<Buffer | null> {
