@@ -82,7 +82,6 @@ export async function runEval(options: {
       maxImagePixels: ctx.config.maxImagePixels,
       logger: { info: () => {} },
     });
-    const threshold = options.threshold ?? embedder.info.defaultThreshold;
     const unreadable: EvalResult['unreadable'] = [];
     const times: number[] = [];
 
@@ -115,6 +114,9 @@ export async function runEval(options: {
       if (matches) negativeTops.push(matches[0]?.score ?? null);
     }
     times.sort((a, b) => a - b);
+    // the same default the API applies: calibrated on this catalog when the index is complete
+    const threshold =
+      options.threshold ?? (await search.defaultThreshold()) ?? embedder.info.defaultThreshold;
     return {
       ...computeMetrics(outcomes, threshold, options.negatives ? negativeTops : undefined),
       groups: groups.length,

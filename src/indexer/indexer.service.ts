@@ -144,6 +144,8 @@ export function createIndexer(deps: {
     const after = await vectors.counts(model);
     if (after.pending === 0 && after.embedded > 0) {
       await vectors.ensureIndex(model, embedder.info.dim);
+      if (embedded > 0 || !(await vectors.calibration(model)))
+        await vectors.calibrate(model, embedder.info.dim);
       await vectors.markComplete(model);
     }
     const seconds = (performance.now() - started) / 1000;

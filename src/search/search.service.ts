@@ -13,6 +13,12 @@ import type { ImageNeighbor, VectorRepository } from './vector.repository.ts';
 export const MAX_RESULTS = 50;
 const NEIGHBORS = 400; // images fetched before grouping by product: several images per product are common
 const QUERY_CACHE_SIZE = 500;
+/**
+ * Spreads above (or below) the impostor mean the default threshold sits at. Chosen with
+ * `vitrina eval` on the grocery protocols so that about 90% of in-catalog store photos still
+ * show their product (docs/eval.md).
+ */
+export const CALIBRATION_Z = -0.3;
 const ACCEPTED = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
 
 export interface SearchLogger {
@@ -36,6 +42,7 @@ export function createSearchService(deps: {
 }) {
   const { saved, catalog, models, logger } = deps;
   const queryCache = new Map<string, Float32Array[]>();
+  const calibrations = new Map<string, { value: number; at: number }>();
 
   function requireVectors(): VectorRepository {
     if (!deps.vectors) {
@@ -80,20 +87,6 @@ export function createSearchService(deps: {
     return vectors;
   }
 
-  /** kNN for each query vector, best score per product across them all. */
-  async function rankMany(
-    model: string,
-    dim: number,
-    queries: Float32Array[],
-    threshold: number,
-    exclude?: number,
-  ) {
-    const vectors = requireVectors();
-    const neighbors: ImageNeighbor[] = [];
-    for (const q of queries) neighbors.push(...(await vectors.nearestImages(model, dim, q, NEIGHBORS)));
-    return bestPerProduct(neighbors, threshold, exclude);
-  }
-
   /**
    * The ranking behind every photo search (API, URL, eval): validate, embed each photo at its
    * crops, combine several photos per crop, kNN, best image per product, threshold.
@@ -105,14 +98,34 @@ export function createSearchService(deps: {
     const { model, embedder } = await servingEmbedder();
     const shas = images.map((b) => crypto.createHash('sha256').update(b).digest('hex'));
     const perImage = await Promise.all(images.map((b, i) => embedQuery(embedder, b, shas[i]!)));
-    const queries = perImage[0]!.map((_, crop) => meanDirection(perImage.map((vs) => vs[crop]!)));
-    const t = threshold ?? embedder.info.defaultThreshold;
-    const matches = await rankMany(model, embedder.info.dim, queries, t);
-    return { model, threshold: t, defaultThreshold: embedder.info.defaultThreshold, shas, matches };
+    // One query: the mean direction of every crop of every photo. As good as the best crop per
+    // product in eval (docs/eval.md) at the cost of a single kNN.
+    const query = meanDirection(perImage.flat());
+    const t = threshold ?? (await defaultThresholdFor(model, embedder));
+    const matches = await rank(model, embedder.info.dim, query, t);
+    return { model, threshold: t, shas, matches };
   }
 
-  const rank = (model: string, dim: number, query: Float32Array, threshold: number, exclude?: number) =>
-    rankMany(model, dim, [query], threshold, exclude);
+  async function rank(model: string, dim: number, query: Float32Array, threshold: number, exclude?: number) {
+    const neighbors = await requireVectors().nearestImages(model, dim, query, NEIGHBORS);
+    return bestPerProduct(neighbors, threshold, exclude);
+  }
+
+  /**
+   * The photo-search threshold when the request sets none: the catalog's own "unrelated" level
+   * (mean similarity of different products' images) shifted by CALIBRATION_Z spreads, so it adapts
+   * to the model and the catalog; the model entry's fixed value until a calibration exists.
+   */
+  async function defaultThresholdFor(model: string, embedder: Embedder): Promise<number> {
+    const cached = calibrations.get(model);
+    if (cached && cached.at > Date.now() - 60_000) return cached.value;
+    const c = await requireVectors().calibration(model);
+    const value = c
+      ? Math.round((c.mean + CALIBRATION_Z * c.std) * 1000) / 1000
+      : embedder.info.defaultThreshold;
+    calibrations.set(model, { value, at: Date.now() });
+    return value;
+  }
 
   async function finish(
     started: number,
@@ -196,7 +209,7 @@ export function createSearchService(deps: {
     async defaultThreshold(): Promise<number | undefined> {
       if (!deps.vectors) return undefined;
       const model = (await resolveServingModel(deps.vectors, models.configured)) ?? models.configured;
-      return models.ready(model) ? (await models.get(model)).info.defaultThreshold : undefined;
+      return models.ready(model) ? defaultThresholdFor(model, await models.get(model)) : undefined;
     },
 
     /** The catalog list restricted to a saved search's matches; filters, sort and pages apply within them. */
@@ -215,7 +228,7 @@ export function createSearchService(deps: {
 
   async function thresholdOf(model: string): Promise<number> {
     try {
-      return (await models.get(model)).info.defaultThreshold;
+      return await defaultThresholdFor(model, await models.get(model));
     } catch {
       return 0;
     }

@@ -183,6 +183,40 @@ export function createVectorRepository(db: Db) {
       );
     },
 
+    /**
+     * Mean and spread of the similarity between images of different products, from a fixed
+     * pseudo-random sample (at most 400 images, ~80,000 pairs): the catalog's own notion of
+     * "unrelated", which calibrates the default threshold per model and catalog.
+     */
+    async calibrate(model: string, dim: number): Promise<{ mean: number; std: number } | null> {
+      const d = Number(dim);
+      const { rows } = await db.query<{ mean: number | null; std: number | null }>(
+        `with s as (
+           select image_id, product_id, embedding::vector(${d}) as e from image_embeddings
+           where model = $1 order by md5(image_id::text) limit 400)
+         select avg(1 - (a.e <=> b.e))::float8 as mean, stddev_pop(1 - (a.e <=> b.e))::float8 as std
+         from s a join s b on a.image_id < b.image_id and a.product_id <> b.product_id`,
+        [model],
+      );
+      const { mean, std } = rows[0] ?? {};
+      if (mean === null || mean === undefined || std === null || std === undefined) return null;
+      await db.query('update embedding_models set impostor_mean = $2, impostor_std = $3 where id = $1', [
+        model,
+        mean,
+        std,
+      ]);
+      return { mean, std };
+    },
+
+    async calibration(model: string): Promise<{ mean: number; std: number } | null> {
+      const { rows } = await db.query<{ mean: number | null; std: number | null }>(
+        'select impostor_mean::float8 as mean, impostor_std::float8 as std from embedding_models where id = $1',
+        [model],
+      );
+      const r = rows[0];
+      return r && r.mean !== null && r.std !== null ? { mean: r.mean, std: r.std } : null;
+    },
+
     async markComplete(model: string) {
       await db.query(
         'update embedding_models set completed_at = coalesce(completed_at, now()) where id = $1',

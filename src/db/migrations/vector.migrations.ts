@@ -56,4 +56,15 @@ export const vectorMigrations: Migration[] = [
       await tx.query(`create table vector_settings (key text primary key, value text not null)`);
     },
   },
+  {
+    version: 3,
+    name: 'per-model similarity calibration',
+    async up(tx) {
+      // How similar two different products' images are in this catalog under this model: the
+      // baseline a match must beat. Filled when a model's vector set is complete.
+      await tx.query(
+        'alter table embedding_models add column impostor_mean real, add column impostor_std real',
+      );
+    },
+  },
 ];
