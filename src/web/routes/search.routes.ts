@@ -56,15 +56,9 @@ async function readSearchForm(request: FastifyRequest) {
   return { images, ...parsed.data };
 }
 
-function reply200(reply: FastifyReply, request: FastifyRequest, outcome: SearchOutcome) {
-  const previous = (request.headers.cookie ?? '')
-    .split(';')
-    .map((c) => c.trim())
-    .find((c) => c.startsWith(`${HISTORY_COOKIE}=`))
-    ?.slice(HISTORY_COOKIE.length + 1)
-    .split('.')
-    .filter((id) => /^[A-Za-z0-9_-]{6,64}$/.test(id));
-  const history = [outcome.searchId, ...(previous ?? []).filter((id) => id !== outcome.searchId)].slice(
+function replyWithSearch(reply: FastifyReply, request: FastifyRequest, outcome: SearchOutcome) {
+  const previous = historyIds(request);
+  const history = [outcome.searchId, ...previous.filter((id) => id !== outcome.searchId)].slice(
     0,
     HISTORY_SIZE,
   );
@@ -116,19 +110,19 @@ export function registerSearchRoutes(
       threshold: form.threshold,
       kind: form.url ? 'url' : 'image',
     });
-    return reply200(reply, request, outcome);
+    return replyWithSearch(reply, request, outcome);
   });
 
   app.post('/api/products/:id/similar', async (request, reply) => {
     const { id } = parseParams(idParams, request.params);
-    return reply200(reply, request, await search.similarTo(id));
+    return replyWithSearch(reply, request, await search.similarTo(id));
   });
 
   // The «Похожие» button is a plain form, so it works without JavaScript too.
   app.post('/products/:id/similar', async (request, reply) => {
     const { id } = parseParams(idParams, request.params);
     const outcome = await search.similarTo(id);
-    reply200(
+    replyWithSearch(
       reply.code(303).header('location', `/products?image_search=${outcome.searchId}`),
       request,
       outcome,
