@@ -71,7 +71,7 @@ export function productPage(ctx: PageContext, product: ProductDetail, similar = 
             }
             ${attributes.map(
               ([k, v]) =>
-                html`<dt class="text-slate-500">${k}</dt>
+                html`<dt class="text-slate-500">${attributeLabel(k, lang)}</dt>
                   <dd class="break-words">${attributeValue(v)}</dd>`,
             )}
           </dl>
@@ -88,6 +88,17 @@ export function productPage(ctx: PageContext, product: ProductDetail, similar = 
         </div>
       </article>`,
   );
+}
+
+/** Labels for attribute keys the importers write; other keys are shown as they were imported. */
+const ATTRIBUTE_LABELS: Record<string, { ru: string; en: string }> = {
+  origin: { ru: 'Страна и объём', en: 'Origin and size' },
+  url: { ru: 'Страница товара', en: 'Product page' },
+  dataset: { ru: 'Источник', en: 'Source' },
+};
+
+function attributeLabel(key: string, lang: 'ru' | 'en'): string {
+  return ATTRIBUTE_LABELS[key]?.[lang] ?? key;
 }
 
 function attributeValue(v: unknown) {
