@@ -11,9 +11,11 @@ export async function resolveServingModel(
   vectors: VectorRepository,
   configured: string,
 ): Promise<string | null> {
+  const active = await vectors.getSetting(ACTIVE_KEY);
+  // activated on request (vitrina index --activate): serves even before its set is complete
+  if (active === configured) return configured;
   const complete = await vectors.completedModels();
   if (complete.some((m) => m.id === configured)) return configured;
-  const active = await vectors.getSetting(ACTIVE_KEY);
   if (active && complete.some((m) => m.id === active)) return active;
   return complete[0]?.id ?? null;
 }

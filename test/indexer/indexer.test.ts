@@ -139,6 +139,11 @@ describe('indexer', () => {
     const partial = await indexer(createFakeEmbedder({ id: 'fake-d' })).run({ batchSize: 8, maxBatches: 2 });
     assert.equal(partial.embedded, 16);
     assert.equal(await resolveServingModel(vectors, 'fake-d'), 'fake-a');
+    // On request the new model serves at once, complete or not.
+    await activateModel(vectors, 'fake-d');
+    assert.equal(await resolveServingModel(vectors, 'fake-d'), 'fake-d');
+    await activateModel(vectors, 'fake-a');
+    assert.equal(await resolveServingModel(vectors, 'fake-d'), 'fake-a');
     await indexer(createFakeEmbedder({ id: 'fake-d' })).run();
     assert.equal(await resolveServingModel(vectors, 'fake-d'), 'fake-d');
     // Both sets remain side by side.

@@ -8,7 +8,8 @@ import { createVectorRepository } from '../../search/vector.repository.ts';
 import { parseCliArgs } from '../cli.args.ts';
 import type { CliCommand } from '../cli.types.ts';
 
-const usage = 'index [--model M] [--force] [--retry-failed] [--batch-size N] [--log-every N] [--json]';
+const usage =
+  'index [--model M] [--force] [--retry-failed] [--activate] [--batch-size N] [--log-every N] [--json]';
 
 export const indexCommand: CliCommand = {
   name: 'index',
@@ -21,6 +22,7 @@ export const indexCommand: CliCommand = {
         model: { type: 'string' },
         force: { type: 'boolean', default: false },
         'retry-failed': { type: 'boolean', default: false },
+        activate: { type: 'boolean', default: false },
         'batch-size': { type: 'string', default: '16' },
         'log-every': { type: 'string', default: '500' },
         json: { type: 'boolean', default: false },
@@ -63,7 +65,10 @@ export const indexCommand: CliCommand = {
         signal: controller.signal,
       });
       const counts = await vectors.counts(summary.model);
-      if (counts.pending === 0 && summary.model === config.model) await activateModel(vectors, summary.model);
+      // A complete set of the configured model takes over search; --activate switches even before.
+      if (values.activate || (counts.pending === 0 && summary.model === config.model)) {
+        await activateModel(vectors, summary.model);
+      }
       await embedder.close();
       for (const f of summary.failures)
         io.err(`failed: image ${f.image_id} of product ${f.product_id}: ${f.reason}`);
