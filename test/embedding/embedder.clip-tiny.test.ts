@@ -46,6 +46,7 @@ describe('CLIP embedder on tiny towers', () => {
       dim: 512,
       hasTextTower: true,
       defaultThreshold: 0.25,
+      queryCrops: [1],
     });
   });
 

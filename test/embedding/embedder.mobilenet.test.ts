@@ -34,6 +34,7 @@ describe('mobilenetv2-int8 embedder', () => {
       dim: 1280,
       hasTextTower: false,
       defaultThreshold: 0.55,
+      queryCrops: [1, 0.8, 0.6],
     });
   });
 
