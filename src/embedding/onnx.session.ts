@@ -1,10 +1,14 @@
 import path from 'node:path';
-import ort from 'onnxruntime-node';
+import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors/app-error.ts';
 
 /*
- * The only module that imports onnxruntime-node: the native addon stays swappable and out of tests
- * that do not need it, and its types do not leak into the rest of the app.
+ * The only module that talks to onnxruntime-node (through onnx.worker.mjs): the native addon stays
+ * swappable and out of tests that do not need it, and its types do not leak into the rest of the app.
+ *
+ * Each session lives in its own worker thread because onnxruntime-node's run() is synchronous: on the
+ * main thread a batch-16 CLIP forward (0.3 s int8, 1 s fp32 on 2 cores) froze the event loop, so
+ * HTTP requests waited and the indexer could not decode its next batch while the model ran.
  */
 
 export type TensorFeed =
@@ -31,8 +35,22 @@ export interface SharedSession {
   release(): Promise<void>;
 }
 
+interface WorkerReply {
+  inputNames?: string[];
+  outputNames?: string[];
+  outputs?: Record<string, { type: string; data: Float32Array; dims: number[] }>;
+}
+
+interface WorkerSession {
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  call(message: Record<string, unknown>): Promise<WorkerReply>;
+  /** frees the native session and ends the thread */
+  release(): Promise<void>;
+}
+
 interface CacheEntry {
-  session: Promise<ort.InferenceSession>;
+  session: Promise<WorkerSession>;
   holders: number;
 }
 
@@ -55,7 +73,7 @@ export async function acquireSession(modelPath: string, options: SessionOptions)
     });
   }
   entry.holders++;
-  let session: ort.InferenceSession;
+  let session: WorkerSession;
   try {
     session = await entry.session;
   } catch (error) {
@@ -70,12 +88,7 @@ export function openSessionCount(): number {
   return sessions.size;
 }
 
-function handle(
-  key: string,
-  entry: CacheEntry,
-  session: ort.InferenceSession,
-  modelPath: string,
-): SharedSession {
+function handle(key: string, entry: CacheEntry, session: WorkerSession, modelPath: string): SharedSession {
   let released = false;
   return {
     modelPath,
@@ -96,17 +109,70 @@ function handle(
   };
 }
 
-async function load(modelPath: string, options: SessionOptions): Promise<ort.InferenceSession> {
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(modelPath, {
-      graphOptimizationLevel: 'all',
-      executionMode: 'sequential',
-      // errors only: onnxruntime's warnings (unused initializers, etc.) are noise on a user's terminal
-      logSeverityLevel: 3,
-      ...(options.threads > 0 ? { intraOpNumThreads: options.threads } : {}),
+const workerUrl = new URL('./onnx.worker.mjs', import.meta.url);
+
+function startWorker(modelPath: string, options: SessionOptions): WorkerSession {
+  const worker = new Worker(workerUrl, {
+    workerData: {
+      modelPath,
+      sessionOptions: {
+        graphOptimizationLevel: 'all',
+        executionMode: 'sequential',
+        // errors only: onnxruntime's warnings (unused initializers, etc.) are noise on a user's terminal
+        logSeverityLevel: 3,
+        ...(options.threads > 0 ? { intraOpNumThreads: options.threads } : {}),
+      },
+    },
+  });
+  // Idle, the thread must not keep the process alive (CLI commands exit when done); with a call in
+  // flight it must, as any pending I/O would.
+  worker.unref();
+  const pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let dead: Error | undefined;
+  const failAll = (error: Error) => {
+    dead ??= error;
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+  worker.on('message', (msg: WorkerReply & { id: number; ok: boolean; message?: string }) => {
+    const p = pending.get(msg.id);
+    if (!p) return;
+    pending.delete(msg.id);
+    if (pending.size === 0) worker.unref();
+    if (msg.ok) p.resolve(msg);
+    else p.reject(new Error(msg.message));
+  });
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`onnxruntime worker exited with code ${code}`)));
+  const call = (message: Record<string, unknown>) =>
+    new Promise<WorkerReply>((resolve, reject) => {
+      if (dead) return reject(dead);
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.ref();
+      // feeds are copied (structured clone), not transferred: callers may still hold them
+      worker.postMessage({ ...message, id });
     });
+  return {
+    inputNames: [],
+    outputNames: [],
+    call,
+    release: async () => {
+      await call({ type: 'release' }).catch(() => undefined);
+      await worker.terminate();
+    },
+  };
+}
+
+async function load(modelPath: string, options: SessionOptions): Promise<WorkerSession> {
+  const session = startWorker(modelPath, options);
+  try {
+    const reply = await session.call({ type: 'load' });
+    session.inputNames = reply.inputNames ?? [];
+    session.outputNames = reply.outputNames ?? [];
   } catch (error) {
+    await session.release();
     throw new AppError(
       'MODEL_LOAD_FAILED',
       `onnxruntime could not load ${modelPath}: ${error instanceof Error ? error.message : String(error)}`,
@@ -116,7 +182,7 @@ async function load(modelPath: string, options: SessionOptions): Promise<ort.Inf
   }
   try {
     const feeds = options.warmup(session.inputNames);
-    await session.run(toOrtFeeds(feeds));
+    await session.call({ type: 'run', feeds, fetches: session.outputNames });
   } catch (error) {
     await session.release();
     throw new AppError(
@@ -131,7 +197,7 @@ async function load(modelPath: string, options: SessionOptions): Promise<ort.Inf
 }
 
 async function runSession(
-  session: ort.InferenceSession,
+  session: WorkerSession,
   feeds: Record<string, TensorFeed>,
   output: string,
   modelPath: string,
@@ -144,21 +210,10 @@ async function runSession(
     );
   }
   // Fetching only the wanted output lets onnxruntime skip branches like mobilenet's 1000-class head.
-  const results = await session.run(toOrtFeeds(feeds), [output]);
-  const tensor = results[output];
+  const reply = await session.call({ type: 'run', feeds, fetches: [output] });
+  const tensor = reply.outputs?.[output];
   if (!tensor || tensor.type !== 'float32') {
     throw new AppError('MODEL_OUTPUT_MISMATCH', `${modelPath} output "${output}" is not float32.`, 500);
   }
-  return { data: tensor.data as Float32Array, dims: tensor.dims };
-}
-
-function toOrtFeeds(feeds: Record<string, TensorFeed>): Record<string, ort.Tensor> {
-  const out: Record<string, ort.Tensor> = {};
-  for (const [name, feed] of Object.entries(feeds)) {
-    out[name] =
-      feed.type === 'float32'
-        ? new ort.Tensor('float32', feed.data, [...feed.dims])
-        : new ort.Tensor('int64', feed.data, [...feed.dims]);
-  }
-  return out;
+  return { data: tensor.data, dims: tensor.dims };
 }
