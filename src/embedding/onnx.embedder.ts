@@ -1,4 +1,5 @@
 import { AppError } from '../errors/app-error.ts';
+import { createBatchCoalescer } from './batch.coalescer.ts';
 import type { ClipTokenizer } from './clip.tokenizer.ts';
 import type { Embedder, ImageSource, ModelInfo } from './embedding.types.ts';
 import { preprocessImage, type DecodeLimits } from './image.preprocess.ts';
@@ -24,6 +25,11 @@ export class OnnxEmbedder implements Embedder {
   private readonly inputSize: number;
   private closed = false;
   private textSession: Promise<SharedSession> | undefined;
+  /** concurrent callers (searches from several clients) share forward passes */
+  private readonly visionPass = createBatchCoalescer(
+    (tensors: Float32Array[]) => this.runBatch(tensors),
+    MAX_BATCH,
+  );
 
   constructor(
     private readonly entry: ModelEntry,
@@ -121,10 +127,9 @@ export class OnnxEmbedder implements Embedder {
     return this.textSession;
   }
 
-  private async runVision(tensors: Float32Array[]): Promise<Float32Array[]> {
-    if (tensors.length === 0) return [];
+  /** Checked before queueing, so a caller's bad tensor never fails the others sharing its pass. */
+  private runVision(tensors: Float32Array[]): Promise<Float32Array[]> {
     const size = this.entry.preprocessing.cropSize;
-    const batch = new Float32Array(tensors.length * this.inputSize);
     tensors.forEach((tensor, i) => {
       if (tensor.length !== this.inputSize) {
         throw new AppError(
@@ -133,8 +138,14 @@ export class OnnxEmbedder implements Embedder {
           500,
         );
       }
-      batch.set(tensor, i * this.inputSize);
     });
+    return this.visionPass(tensors);
+  }
+
+  private async runBatch(tensors: Float32Array[]): Promise<Float32Array[]> {
+    const size = this.entry.preprocessing.cropSize;
+    const batch = new Float32Array(tensors.length * this.inputSize);
+    tensors.forEach((tensor, i) => batch.set(tensor, i * this.inputSize));
     const result = await this.vision.run(
       { [this.entry.vision.input]: { type: 'float32', data: batch, dims: [tensors.length, 3, size, size] } },
       this.entry.vision.output,

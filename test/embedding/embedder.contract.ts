@@ -154,6 +154,21 @@ export function embedderContract(options: ContractOptions): void {
       );
     });
 
+    it('fails only the caller whose tensor is wrong when callers share a forward pass', async () => {
+      const good = await embedder.preprocess(PHOTOS.milk);
+      const [expected] = await embedder.embedPreprocessed([good]);
+      const [first, bad, last] = await Promise.allSettled([
+        embedder.embedPreprocessed([good]),
+        embedder.embedPreprocessed([new Float32Array(7)]),
+        embedder.embedPreprocessed([good]),
+      ]);
+      assert.equal(bad!.status, 'rejected');
+      for (const outcome of [first!, last!]) {
+        assert.equal(outcome.status, 'fulfilled');
+        assertClose(outcome.value[0]!, expected!, tolerance, 'neighbour of the bad tensor');
+      }
+    });
+
     it('embeds texts when it has a text tower, else refuses with MODEL_NO_TEXT', async () => {
       const texts = ['a green apple', 'green apple', 'a carton of milk on a supermarket shelf'];
       if (!embedder.info.hasTextTower) {
