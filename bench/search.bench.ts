@@ -31,7 +31,7 @@ import type { Embedder } from '../src/embedding/embedding.types.ts';
 import { createIndexer } from '../src/indexer/indexer.service.ts';
 import { activateModel } from '../src/search/active-model.ts';
 import { createModelProvider } from '../src/search/model.provider.ts';
-import { validateQueryImage } from '../src/search/search.service.ts';
+import { centerCrops, queryThumbnail, validateQueryImage } from '../src/search/query-image.ts';
 import { createVectorRepository } from '../src/search/vector.repository.ts';
 import { createWebApp } from '../src/web/web.app.ts';
 import { CATALOG_SIZE, ensureCatalog, ensureQueryImages } from './bench.catalog.ts';
@@ -332,45 +332,6 @@ async function explainKnn(db: Db, statements: { text: string; params?: unknown[]
     }
     return plan;
   });
-}
-
-/**
- * The query crops exactly as search.service.ts cuts them (centerCrops, for models whose entry sets
- * queryCrops: one reduced decode, then a PNG per crop); measured alone here.
- */
-async function centerCrops(bytes: Buffer, fractions: readonly number[]): Promise<Buffer[]> {
-  const { data, info } = await sharp(bytes, { pages: 1, limitInputPixels: false })
-    .rotate()
-    .resize(640, 640, { fit: 'outside', withoutEnlargement: true })
-    .flatten({ background: '#ffffff' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const raw = { raw: { width: info.width, height: info.height, channels: info.channels } } as const;
-  return Promise.all(
-    fractions.map((f) => {
-      const side = Math.max(1, Math.round(Math.min(info.width, info.height) * f));
-      const w = f === 1 ? info.width : side;
-      const h = f === 1 ? info.height : side;
-      return sharp(data, raw)
-        .extract({
-          left: Math.floor((info.width - w) / 2),
-          top: Math.floor((info.height - h) / 2),
-          width: w,
-          height: h,
-        })
-        .png({ compressionLevel: 0 })
-        .toBuffer();
-    }),
-  );
-}
-
-/** The query thumbnail exactly as search.service.ts makes it (measured alone here). */
-function queryThumbnail(bytes: Buffer) {
-  return sharp(bytes, { pages: 1, limitInputPixels: false })
-    .rotate()
-    .resize(160, 160, { fit: 'cover' })
-    .webp({ quality: 75 })
-    .toBuffer();
 }
 
 async function benchModel(base: AppContext, model: BenchModel, images: Buffer[]): Promise<ModelResult> {

@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
-import sharp from 'sharp';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { ProductPage, ProductQuery } from '../catalog/catalog.types.ts';
-import { probeImage } from '../catalog/media.store.ts';
 import type { Embedder } from '../embedding/embedding.types.ts';
 import { AppError } from '../errors/app-error.ts';
 import { resolveServingModel } from './active-model.ts';
 import type { ModelProvider } from './model.provider.ts';
+import { centerCrops, queryThumbnail, validateQueryImage } from './query-image.ts';
 import type { SavedMatch, SavedSearch, SavedSearchRepository } from './saved-search.repository.ts';
 import type { ImageNeighbor, VectorRepository } from './vector.repository.ts';
 
@@ -19,7 +18,6 @@ const QUERY_CACHE_SIZE = 500;
  * show their product (docs/eval.md).
  */
 export const CALIBRATION_Z = -0.3;
-const ACCEPTED = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
 
 export interface SearchLogger {
   info(fields: Record<string, unknown>, message: string): void;
@@ -237,19 +235,6 @@ export function createSearchService(deps: {
 
 export type SearchService = ReturnType<typeof createSearchService>;
 
-/** Type by content (not by name or header), and the pixel limit before any decoding. */
-export async function validateQueryImage(bytes: Buffer, maxPixels: number): Promise<void> {
-  if (bytes.length === 0) throw new AppError('EMPTY_FILE', 'The uploaded file is empty.', 400);
-  const { contentType } = await probeImage(bytes, maxPixels);
-  if (!ACCEPTED.has(contentType)) {
-    throw new AppError(
-      'UNSUPPORTED_MEDIA_TYPE',
-      `Unsupported image type ${contentType}: send PNG, JPG, GIF or WEBP.`,
-      415,
-    );
-  }
-}
-
 /**
  * Reciprocal rank fusion: each ranking adds 1/(k + rank) to a product. Robust to the two
  * rankings' scores being on different scales (ts_rank vs cosine), which is why it is used here.
@@ -289,44 +274,4 @@ export function meanDirection(vectors: Float32Array[]): Float32Array {
   for (const v of vectors) for (let i = 0; i < dim; i++) sum[i]! += v[i]!;
   const norm = Math.hypot(...sum) || 1;
   return sum.map((x) => x / norm);
-}
-
-/** Center crops of the photo (fractions of its shorter side), EXIF orientation applied. */
-async function centerCrops(bytes: Buffer, fractions: readonly number[]): Promise<Buffer[]> {
-  // Work on a copy no larger than needed: the model sees 224 px, a 12 MP photo need not be decoded thrice.
-  const { data, info } = await sharp(bytes, { pages: 1, limitInputPixels: false })
-    .rotate()
-    .resize(640, 640, { fit: 'outside', withoutEnlargement: true })
-    .flatten({ background: '#ffffff' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const raw = { raw: { width: info.width, height: info.height, channels: info.channels } } as const;
-  return Promise.all(
-    fractions.map((f) => {
-      const side = Math.max(1, Math.round(Math.min(info.width, info.height) * f));
-      const w = f === 1 ? info.width : side;
-      const h = f === 1 ? info.height : side;
-      return sharp(data, raw)
-        .extract({
-          left: Math.floor((info.width - w) / 2),
-          top: Math.floor((info.height - h) / 2),
-          width: w,
-          height: h,
-        })
-        .png({ compressionLevel: 0 })
-        .toBuffer();
-    }),
-  );
-}
-
-async function queryThumbnail(bytes: Buffer): Promise<Buffer | null> {
-  try {
-    return await sharp(bytes, { pages: 1, limitInputPixels: false })
-      .rotate()
-      .resize(160, 160, { fit: 'cover' })
-      .webp({ quality: 75 })
-      .toBuffer();
-  } catch {
-    return null;
-  }
 }
