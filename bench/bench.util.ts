@@ -68,6 +68,8 @@ export function markdownTable(
 export interface MachineInfo {
   cpu: string;
   cores: number;
+  /** the vector extensions that decide int8/fp32 GEMM speed (the same 'AMD EPYC' name covers several) */
+  simd: string;
   memoryGiB: number;
   node: string;
   platform: string;
@@ -83,6 +85,17 @@ function cpuModel(): string {
     // not Linux: os.cpus() below
   }
   return os.cpus()[0]?.model ?? 'unknown';
+}
+
+function simdFlags(): string {
+  try {
+    const m = /^flags\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    const flags = new Set(m?.[1]?.split(/\s+/) ?? []);
+    const wanted = ['avx2', 'fma', 'avx512f', 'avx512_vnni', 'avx512_bf16', 'avx_vnni', 'amx_int8'];
+    return wanted.filter((f) => flags.has(f)).join(' ') || 'none of avx2/avx512/amx';
+  } catch {
+    return 'unknown';
+  }
 }
 
 function gitCommit(cwd: string): string {
@@ -101,6 +114,7 @@ export function machineInfo(cwd = process.cwd()): MachineInfo {
   return {
     cpu: cpuModel(),
     cores: os.availableParallelism(),
+    simd: simdFlags(),
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
@@ -115,6 +129,7 @@ export function machineInfoMarkdown(info: MachineInfo): string {
     [
       ['CPU', info.cpu],
       ['cores', String(info.cores)],
+      ['SIMD', info.simd],
       ['memory', `${info.memoryGiB} GiB`],
       ['node', info.node],
       ['platform', info.platform],
