@@ -630,6 +630,7 @@ async function main(): Promise<void> {
       }
       // ef_search sweep on the vector index (the one production uses)
       await dropIndex(db, halfIndexName(storeModel));
+      await dropIndex(db, vectorIndexName(storeModel)); // still there when rebuilds were skipped
       await buildIndex(db, 'vector', storeModel, model.dim, '1GB');
       for (const efs of EF_SWEEP) {
         const stats = await measured(`${model.label} ef ${efs}`, () =>
