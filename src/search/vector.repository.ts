@@ -287,7 +287,14 @@ export function createVectorRepository(db: Db) {
     ): Promise<ImageNeighbor[]> {
       const limit = Math.max(1, Math.min(MAX_KNN, Math.floor(k)));
       return db.transaction(async (tx) => {
-        await tx.query(`set local hnsw.ef_search = ${Math.max(64, Math.min(1000, limit * 2))}`);
+        // Without statistics (the embedded store never runs ANALYZE) the planner priced an exact scan
+        // of all the model's rows + sort below the HNSW scan for k=400: 200+ ms instead of a few ms at
+        // 13,350 images (docs/bench-search.md). Ruling out the bitmap and sequential scans leaves the
+        // index whenever it exists; without one (a set still being indexed) the scan is exact anyway.
+        await tx.query(
+          `set local hnsw.ef_search = ${Math.max(64, Math.min(1000, limit * 2))};
+           set local enable_bitmapscan = off; set local enable_seqscan = off`,
+        );
         const { rows } = await tx.query<ImageNeighbor>(
           `select image_id as "imageId", product_id as "productId",
                   1 - (embedding::vector(${Number(dim)}) <=> $2::vector(${Number(dim)})) as similarity
