@@ -291,9 +291,11 @@ export function createVectorRepository(db: Db) {
         // of all the model's rows + sort below the HNSW scan for k=400: 200+ ms instead of a few ms at
         // 13,350 images (docs/bench-search.md). Ruling out the bitmap and sequential scans leaves the
         // index whenever it exists; without one (a set still being indexed) the scan is exact anyway.
+        // enable_sort off too: for 1280-d MobileNet it still preferred a btree scan + full sort
+        // (229 ms) to the HNSW scan + incremental sort on image_id (~31 ms).
         await tx.query(
           `set local hnsw.ef_search = ${Math.max(64, Math.min(1000, limit * 2))};
-           set local enable_bitmapscan = off; set local enable_seqscan = off`,
+           set local enable_bitmapscan = off; set local enable_seqscan = off; set local enable_sort = off`,
         );
         const { rows } = await tx.query<ImageNeighbor>(
           `select image_id as "imageId", product_id as "productId",
