@@ -238,3 +238,44 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * The quiet-machine discipline of bench:index and bench:search: wait until other processes use at
+ * most `busyCores`, measure, and measure again (up to `retries` times, keeping the least disturbed
+ * run) when they did not stay quiet meanwhile.
+ */
+export function createMeasurer(options: { log: (m: string) => void; busyCores: number; retries: number }) {
+  const { log, busyCores } = options;
+
+  async function quiet(label: string): Promise<void> {
+    for (let waited = 0; ; waited++) {
+      if (await waitForQuiet(busyCores, 3000, 60_000)) return;
+      log(`${label}: machine busy (another process uses > ${busyCores} cores), waiting (${waited + 1} min)`);
+      if (waited >= 30) {
+        log(`${label}: still busy after 30 min; measuring anyway (rows get ⚠)`);
+        return;
+      }
+    }
+  }
+
+  async function measured<T extends { cpu: CpuReport }>(
+    label: string,
+    run: (attempt: number) => Promise<T>,
+    retries = options.retries,
+  ): Promise<T> {
+    let best: T | undefined;
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      await quiet(label);
+      const r = await run(attempt);
+      if (!best || (r.cpu.otherCores ?? 0) < (best.cpu.otherCores ?? 0)) best = r;
+      if ((r.cpu.otherCores ?? 0) <= busyCores) break;
+      log(`${label}: other processes used ${fmt(r.cpu.otherCores, 2)} cores meanwhile; measuring again`);
+    }
+    return best as T;
+  }
+
+  const cpuCell = (c: CpuReport | undefined) =>
+    c ? `${fmt(c.ownCores, 2)} / ${fmt(c.otherCores, 2)}${(c.otherCores ?? 0) > busyCores ? ' ⚠' : ''}` : '';
+
+  return { measured, cpuCell };
+}

@@ -48,7 +48,7 @@ import {
   markdownTable,
   nowMs,
   summarize,
-  waitForQuiet,
+  createMeasurer,
   type Align,
   type CpuReport,
 } from './bench.util.ts';
@@ -90,42 +90,8 @@ const log = (m: string) => console.error(`bench:index: ${m}`);
 // ------------------------------------------------------------------------------------------------
 // measurement helpers
 
-/** Waits (polling) for the rest of the machine to be quiet before a timed phase, as embed.bench does. */
-async function quiet(label: string): Promise<void> {
-  for (let waited = 0; ; waited++) {
-    if (await waitForQuiet(BUSY_CORES, 3000, 60_000)) return;
-    log(`${label}: machine busy (another process uses > ${BUSY_CORES} cores), waiting (${waited + 1} min)`);
-    if (waited >= 30) {
-      log(`${label}: still busy after 30 min; measuring anyway (rows get ⚠)`);
-      return;
-    }
-  }
-}
-
 const BUSY_RETRIES = Number(process.env.BENCH_BUSY_RETRIES ?? 2);
-
-/**
- * Waits for a quiet machine, measures, and measures again (up to BENCH_BUSY_RETRIES times, keeping
- * the least disturbed run) when other processes used more than BUSY_CORES meanwhile.
- */
-async function measured<T extends { cpu: CpuReport }>(
-  label: string,
-  run: (attempt: number) => Promise<T>,
-  retries = BUSY_RETRIES,
-): Promise<T> {
-  let best: T | undefined;
-  for (let attempt = 0; attempt <= retries; attempt++) {
-    await quiet(label);
-    const r = await run(attempt);
-    if (!best || (r.cpu.otherCores ?? 0) < (best.cpu.otherCores ?? 0)) best = r;
-    if ((r.cpu.otherCores ?? 0) <= BUSY_CORES) break;
-    log(`${label}: other processes used ${fmt(r.cpu.otherCores, 2)} cores meanwhile; measuring again`);
-  }
-  return best as T;
-}
-
-const cpuCell = (c: CpuReport | undefined) =>
-  c ? `${fmt(c.ownCores, 2)} / ${fmt(c.otherCores, 2)}${(c.otherCores ?? 0) > BUSY_CORES ? ' ⚠' : ''}` : '';
+const { measured, cpuCell } = createMeasurer({ log, busyCores: BUSY_CORES, retries: BUSY_RETRIES });
 
 /** Embedder alone: the indexer's pipeline (decode batch k+1 while batch k runs) without the database. */
 async function embedAlone(embedder: Embedder, files: string[]) {

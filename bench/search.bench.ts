@@ -51,7 +51,7 @@ import {
   markdownTable,
   nowMs,
   summarize,
-  waitForQuiet,
+  createMeasurer,
   type Align,
   type CpuReport,
 } from './bench.util.ts';
@@ -83,31 +83,8 @@ const FULL_RUN = MODELS.length === 3 && N_REQUESTS >= 200 && N_IMAGES === CATALO
 
 const log = (m: string) => console.error(`bench:search: ${m}`);
 
-async function quiet(label: string): Promise<void> {
-  for (let waited = 0; ; waited++) {
-    if (await waitForQuiet(BUSY_CORES, 3000, 60_000)) return;
-    log(`${label}: machine busy (another process uses > ${BUSY_CORES} cores), waiting (${waited + 1} min)`);
-    if (waited >= 30) return log(`${label}: still busy after 30 min; measuring anyway (rows get ⚠)`);
-  }
-}
-
 const BUSY_RETRIES = Number(process.env.BENCH_BUSY_RETRIES ?? 1);
-
-/** Quiet machine first; measured again (fresh photos) when other processes were busy meanwhile. */
-async function measured<T extends { cpu: CpuReport }>(label: string, run: () => Promise<T>): Promise<T> {
-  let best: T | undefined;
-  for (let attempt = 0; attempt <= BUSY_RETRIES; attempt++) {
-    await quiet(label);
-    const r = await run();
-    if (!best || (r.cpu.otherCores ?? 0) < (best.cpu.otherCores ?? 0)) best = r;
-    if ((r.cpu.otherCores ?? 0) <= BUSY_CORES) break;
-    log(`${label}: other processes used ${fmt(r.cpu.otherCores, 2)} cores meanwhile; measuring again`);
-  }
-  return best as T;
-}
-
-const cpuCell = (c: CpuReport | undefined) =>
-  c ? `${fmt(c.ownCores, 2)} / ${fmt(c.otherCores, 2)}${(c.otherCores ?? 0) > BUSY_CORES ? ' ⚠' : ''}` : '';
+const { measured, cpuCell } = createMeasurer({ log, busyCores: BUSY_CORES, retries: BUSY_RETRIES });
 
 // ------------------------------------------------------------------------------------------------
 // the indexed store
