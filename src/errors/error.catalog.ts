@@ -27,6 +27,12 @@ function size(bytes: number, lang: 'en' | 'ru'): string {
 const ruNumber = (n: number) => n.toLocaleString('ru-RU');
 const enNumber = (n: number) => n.toLocaleString('en-US');
 
+/** what a required import field holds, to finish "choose the column that holds …" */
+const FIELD_WORDS: Record<'en' | 'ru', Record<string, string>> = {
+  en: { sku: 'SKU (article number)', name: 'product name' },
+  ru: { sku: 'артикул', name: 'название товара' },
+};
+
 export const ERRORS = {
   // ── requests ──────────────────────────────────────────────────────────────────────────────
   INVALID_PARAMETERS: e<{ details: string; fields: string }>(
@@ -230,6 +236,144 @@ export const ERRORS = {
     400,
     (p) => `bad price "${p.value}" (expected a non-negative number)`,
     (p) => `неверная цена «${p.value}» (нужно неотрицательное число)`,
+  ),
+  IMPORT_FORMAT_UNKNOWN: e<{ file: string }>(
+    415,
+    (p) => `${p.file} is not a CSV, JSON Lines or Excel (.xlsx) file.`,
+    (p) => `${p.file} — не CSV, не JSON Lines и не таблица Excel (.xlsx).`,
+  ),
+  IMPORT_XLS_LEGACY: e<{ file: string }>(
+    415,
+    (p) => `${p.file} is an old Excel 97–2003 workbook (.xls): save it as .xlsx and upload again.`,
+    (p) =>
+      `${p.file} — файл старого формата Excel 97–2003 (.xls). Сохраните его как .xlsx и загрузите снова.`,
+  ),
+  IMPORT_XLSX_INVALID: e<{ file: string; reason: string }>(
+    400,
+    (p) => `${p.file} cannot be read as an Excel workbook: ${p.reason}`,
+    (p) => `${p.file} не читается как книга Excel: ${p.reason}`,
+  ),
+  IMPORT_SHEET_NOT_FOUND: e<{ sheet: string; sheets: string }>(
+    400,
+    (p) => `The workbook has no sheet "${p.sheet}" (sheets: ${p.sheets}).`,
+    (p) => `В книге нет листа «${p.sheet}» (есть: ${p.sheets}).`,
+  ),
+  IMPORT_NO_HEADER: e<{ where: string }>(
+    400,
+    (p) => `No header row found in ${p.where}: the first rows hold no column names.`,
+    (p) => `В ${p.where} не найдена строка заголовков: в первых строках нет названий столбцов.`,
+  ),
+  IMPORT_TOO_MANY_ROWS: e<{ max: number }>(
+    413,
+    (p) => `The file has more than ${enNumber(p.max)} rows; split it into several files.`,
+    (p) => `В файле больше ${ruNumber(p.max)} строк — разделите его на несколько файлов.`,
+  ),
+  IMPORT_MAPPING_INVALID: e<{
+    problem: 'field' | 'column' | 'twice' | 'required';
+    field?: string;
+    column?: string;
+  }>(
+    400,
+    (p) =>
+      ({
+        field: `Column mapping: unknown field "${p.field}".`,
+        column: `Column mapping: the file has no column "${p.column}".`,
+        twice: `Column mapping: column "${p.column}" is chosen for two fields.`,
+        required: `Column mapping: choose the column that holds the ${FIELD_WORDS.en[p.field ?? ''] ?? p.field}.`,
+      })[p.problem],
+    (p) =>
+      ({
+        field: `Сопоставление столбцов: неизвестное поле «${p.field}».`,
+        column: `Сопоставление столбцов: в файле нет столбца «${p.column}».`,
+        twice: `Сопоставление столбцов: столбец «${p.column}» выбран для двух полей.`,
+        required: `Сопоставление столбцов: выберите столбец, в котором ${FIELD_WORDS.ru[p.field ?? ''] ?? p.field}.`,
+      })[p.problem],
+  ),
+  IMPORT_NOT_FOUND: e(
+    404,
+    () => 'No such import.',
+    () => 'Такой загрузки нет.',
+  ),
+  IMPORT_NOT_WAITING: e(
+    409,
+    () => 'This import is no longer waiting for a column mapping.',
+    () => 'Эта загрузка уже не ждёт сопоставления столбцов.',
+  ),
+  IMPORT_FILES_GONE: e(
+    410,
+    () => 'The uploaded files of this import are no longer on the server; upload them again.',
+    () => 'Загруженных файлов этой загрузки на сервере больше нет — загрузите их снова.',
+  ),
+  IMPORT_INTERRUPTED: e<{ attempts: number }>(
+    500,
+    (p) =>
+      `The import was interrupted ${p.attempts} times (the server stopped while it ran) and was given up.`,
+    (p) =>
+      `Загрузка прерывалась ${p.attempts} раза (сервер останавливался во время работы) — она остановлена.`,
+  ),
+  IMPORT_CANCELLED: e(
+    409,
+    () => 'The import was stopped on request.',
+    () => 'Загрузка остановлена по запросу.',
+  ),
+  CELL_FORMULA_NO_VALUE: e<{ cell: string }>(
+    400,
+    (p) =>
+      `cell ${p.cell} holds a formula without a saved result (formulas are not calculated here): ` +
+      'open the file in Excel and save it, or paste the values',
+    (p) =>
+      `в ячейке ${p.cell} формула без сохранённого значения (формулы здесь не вычисляются): ` +
+      'откройте файл в Excel и сохраните его или вставьте значения',
+  ),
+  IMAGE_NOT_IN_ZIP: e<{ file: string }>(
+    404,
+    (p) => `image ${p.file} is not in the ZIP with images`,
+    (p) => `изображения ${p.file} нет в ZIP-архиве с фото`,
+  ),
+  IMAGE_NEEDS_ZIP: e<{ file: string }>(
+    400,
+    (p) => `the row names the image file ${p.file}; upload a ZIP with the images (or use an http(s) link)`,
+    (p) => `в строке указан файл ${p.file} — загрузите ZIP-архив с фото (или укажите ссылку http(s))`,
+  ),
+  ZIP_INVALID: e<{ reason: string }>(
+    400,
+    (p) => `The ZIP file cannot be read: ${p.reason}`,
+    () => 'ZIP-архив повреждён или это не ZIP.',
+  ),
+  ZIP_UNSAFE_NAME: e<{ name: string }>(
+    400,
+    (p) => `The ZIP file holds an entry with an unsafe name (${p.name}); it is refused.`,
+    (p) => `В ZIP-архиве есть файл с недопустимым именем (${p.name}) — архив не принят.`,
+  ),
+  ZIP_TOO_MANY_ENTRIES: e<{ max: number }>(
+    413,
+    (p) => `The ZIP file holds more than ${enNumber(p.max)} files.`,
+    (p) => `В ZIP-архиве больше ${ruNumber(p.max)} файлов.`,
+  ),
+  ZIP_TOO_LARGE_UNPACKED: e<{ maxBytes: number }>(
+    413,
+    (p) => `The ZIP file unpacks to more than ${size(p.maxBytes, 'en')}.`,
+    (p) => `Распакованный ZIP-архив больше ${size(p.maxBytes, 'ru')}.`,
+  ),
+  ZIP_ENTRY_TOO_LARGE: e<{ name: string; maxBytes: number }>(
+    413,
+    (p) => `${p.name} in the ZIP file is larger than ${size(p.maxBytes, 'en')}`,
+    (p) => `${p.name} в ZIP-архиве больше ${size(p.maxBytes, 'ru')}`,
+  ),
+  ZIP_ENTRY_RATIO: e<{ name: string; ratio: number }>(
+    413,
+    (p) => `${p.name} in the ZIP file is compressed ${enNumber(p.ratio)} times, like a zip bomb; refused`,
+    (p) => `${p.name} в ZIP-архиве сжат в ${ruNumber(p.ratio)} раз, как «ZIP-бомба» — не принят`,
+  ),
+  ZIP_ENTRY_ENCRYPTED: e<{ name: string }>(
+    400,
+    (p) => `${p.name} in the ZIP file is encrypted`,
+    (p) => `${p.name} в ZIP-архиве зашифрован`,
+  ),
+  ROW_TOO_MANY_IMAGES: e<{ max: number }>(
+    400,
+    (p) => `more than ${p.max} images for one product`,
+    (p) => `больше ${p.max} изображений у одного товара`,
   ),
   DEMO_DATASET_MISSING: e<{ dir: string; hint: string }>(
     404,

@@ -1,0 +1,38 @@
+import type { RawRow } from '../catalog/catalog.import.ts';
+import { FIELDS, headerCurrency, type ColumnMapping } from './column.mapping.ts';
+import type { ImportTable } from './import.table.ts';
+
+/**
+ * The table's rows as product fields under a mapping. Unmapped columns become attributes under
+ * their header label. A row without a category takes its section heading; a row without a
+ * supplier takes the supplier the file came from; a price column whose header names a currency
+ * («Цена, руб.») gives it to prices written without one.
+ */
+export function toRawRows(
+  table: ImportTable,
+  mapping: ColumnMapping,
+  defaults: { supplier?: string | undefined } = {},
+): RawRow[] {
+  const mapped = new Set(Object.values(mapping));
+  const priceCurrency = mapping.price ? headerCurrency(mapping.price) : null;
+  return table.rows.map((row) => {
+    if (row.cells.__invalid) return { line: row.line, values: { __invalid: true } };
+    const values: Record<string, unknown> = {};
+    for (const field of FIELDS) {
+      const column = mapping[field];
+      if (column !== undefined) values[field] = row.cells[column];
+    }
+    if (table.format === 'jsonl') {
+      // JSON Lines keep their own structure: other keys as they are (an "attributes" object too)
+      for (const [k, v] of Object.entries(row.cells)) if (!mapped.has(k) && !(k in values)) values[k] = v;
+    } else {
+      for (const column of table.columns) if (!mapped.has(column)) values[column] = row.cells[column];
+    }
+    if (isBlank(values.category) && row.section) values.category = row.section;
+    if (isBlank(values.supplier) && defaults.supplier) values.supplier = defaults.supplier;
+    if (priceCurrency) values.__currency = priceCurrency;
+    return { line: row.line, values, ...(row.images.length ? { embedded: row.images } : {}) };
+  });
+}
+
+const isBlank = (v: unknown) => v === null || v === undefined || String(v).trim() === '';
