@@ -94,7 +94,7 @@ export function decodeText(bytes: Buffer, partial = false): string | null {
   } catch {
     const text = new TextDecoder('windows-1251').decode(body);
     // control characters other than tab and line breaks: not a text file
-    return /[\x00-\x08\x0b\x0c\x0e-\x1f]/.test(text) ? null : text;
+    return [...text].some((ch) => ch < ' ' && ch !== '\t' && ch !== '\n' && ch !== '\r') ? null : text;
   }
 }
 
