@@ -4,6 +4,12 @@ import { createImportService } from '../catalog/catalog.import.ts';
 import { createMediaStore } from '../catalog/media.store.ts';
 import type { AppConfig } from '../config/config.schema.ts';
 import { openStores, type Stores } from '../db/db.stores.ts';
+import { NO_AUDIT } from '../catalog/catalog.audit.ts';
+import { createMediaCollector } from '../catalog/media.collector.ts';
+import { createProductEditService } from '../catalog/product-edit.service.ts';
+import { createImportJobRepository } from '../import/import-job.repository.ts';
+import { createImportJobService } from '../import/import-job.service.ts';
+import { createVectorRepository } from '../search/vector.repository.ts';
 
 /** Everything a command or the server needs, wired once with explicit dependencies. */
 export async function createAppContext(config: AppConfig) {
@@ -21,6 +27,39 @@ export async function createAppContext(config: AppConfig) {
       fetchMaxBytes: config.fetchMaxBytes,
     },
   });
+  // Catalog management (imports as jobs, product editing): hooks for the web process's workers.
+  const audit = NO_AUDIT;
+  const collector = createMediaCollector({ media, repository });
+  const importJobs = createImportJobRepository(stores.catalog);
+  const vectors = stores.vectors ? createVectorRepository(stores.vectors) : null;
+  const importsWith = (hooks: Partial<Parameters<typeof createImportJobService>[0]> = {}) =>
+    createImportJobService({
+      jobs: importJobs,
+      importer,
+      dataDir: config.dataDir,
+      zipLimits: {
+        maxEntries: config.importZipMaxFiles,
+        maxUnpackedBytes: config.importZipMaxUnpackedBytes,
+        maxEntryBytes: config.fetchMaxBytes,
+        maxRatio: 100,
+      },
+      publicLinksOnly: !config.allowPrivateUrls,
+      audit,
+      // after any import: photos stored for rows that failed half-way are not kept
+      onFinished: async () => void (await collector.sweep()),
+      ...hooks,
+    });
+  const editsWith = (hooks: Partial<Parameters<typeof createProductEditService>[0]> = {}) =>
+    createProductEditService({
+      db: stores.catalog,
+      repository,
+      media,
+      collector,
+      vectors,
+      maxImagePixels: config.maxImagePixels,
+      audit,
+      ...hooks,
+    });
   return {
     config,
     stores,
@@ -28,6 +67,13 @@ export async function createAppContext(config: AppConfig) {
     media,
     catalog,
     importer,
+    audit,
+    collector,
+    importJobs,
+    imports: importsWith(),
+    importsWith,
+    edits: editsWith(),
+    editsWith,
     close: () => stores.close(),
   };
 }

@@ -31,6 +31,10 @@ export function loadConfig(
     fetchMaxBytes: e.FETCH_MAX_BYTES,
     allowPrivateUrls: e.ALLOW_PRIVATE_URLS,
     searchTtlDays: e.SEARCH_TTL_DAYS,
+    importMaxBytes: e.IMPORT_MAX_BYTES,
+    importZipMaxBytes: e.IMPORT_ZIP_MAX_BYTES,
+    importZipMaxFiles: e.IMPORT_ZIP_MAX_FILES,
+    importZipMaxUnpackedBytes: e.IMPORT_ZIP_MAX_UNPACKED_BYTES,
     logLevel: e.LOG_LEVEL,
     ...overrides,
   };

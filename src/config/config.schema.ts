@@ -42,6 +42,25 @@ export const envSchema = z.object({
     .default(20 * 1024 * 1024),
   /** search by URL refuses private and loopback hosts unless this is set (tests, intranets) */
   ALLOW_PRIVATE_URLS: flag.default(false),
+  /** the price list uploaded on «Импорт» (CSV, JSON Lines, XLSX with its photos) */
+  IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(50 * 1024 * 1024),
+  /** the optional ZIP of images uploaded with it */
+  IMPORT_ZIP_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(500 * 1024 * 1024),
+  IMPORT_ZIP_MAX_FILES: z.coerce.number().int().positive().default(10_000),
+  /** what the ZIP may unpack to in all (each photo is also capped by FETCH_MAX_BYTES) */
+  IMPORT_ZIP_MAX_UNPACKED_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 * 1024 * 1024),
   SEARCH_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -68,5 +87,9 @@ export interface AppConfig {
   fetchMaxBytes: number;
   allowPrivateUrls: boolean;
   searchTtlDays: number;
+  importMaxBytes: number;
+  importZipMaxBytes: number;
+  importZipMaxFiles: number;
+  importZipMaxUnpackedBytes: number;
   logLevel: Env['LOG_LEVEL'];
 }

@@ -77,7 +77,8 @@ export async function supplierWorkbook(): Promise<SupplierWorkbook> {
   ws.getCell('F5').value = 'розница';
   for (const r of [4, 5]) ws.getRow(r).font = { bold: true };
 
-  const photo = async (file: string) => wb.addImage({ buffer: await fs.readFile(file), extension: 'jpeg' });
+  const photo = async (file: string) =>
+    wb.addImage({ buffer: (await fs.readFile(file)) as unknown as ExcelJS.Buffer, extension: 'jpeg' });
   const place = (imageId: number, row: number, col = 1, offset = 0) =>
     ws.addImage(imageId, {
       tl: { col: col + offset + 0.05, row: row - 1 + 0.05 },
@@ -132,7 +133,13 @@ export async function supplierWorkbook(): Promise<SupplierWorkbook> {
   place(await photo(PHOTOS.juice), 19);
   // broken: the picture in the row is not an image
   product(20, [10, null, 'ML-004', 'Кефир', '75,50 ₽', null, 'шт']);
-  place(wb.addImage({ buffer: Buffer.from('not really a picture'), extension: 'png' }), 20);
+  place(
+    wb.addImage({
+      buffer: Buffer.from('not really a picture') as unknown as ExcelJS.Buffer,
+      extension: 'png',
+    }),
+    20,
+  );
   ws.mergeCells('A22:G22');
   ws.getCell('A22').value = 'Итого позиций: 10';
 
