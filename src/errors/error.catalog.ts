@@ -62,6 +62,31 @@ export const ERRORS = {
     () => 'This product is not in the catalog.',
     () => 'Такого товара нет в каталоге.',
   ),
+  SKU_TAKEN: e<{ sku: string }>(
+    409,
+    (p) => `Another product already has the SKU ${p.sku}.`,
+    (p) => `Артикул ${p.sku} уже есть у другого товара.`,
+  ),
+  IMAGE_NOT_FOUND: e(
+    404,
+    () => 'This product has no such image.',
+    () => 'У этого товара нет такого изображения.',
+  ),
+  IMAGE_ORDER_INVALID: e(
+    400,
+    () => "The new order must list each of the product's images once.",
+    () => 'Новый порядок должен перечислять каждое фото товара ровно один раз.',
+  ),
+  TOO_MANY_IMAGES: e<{ max: number }>(
+    400,
+    (p) => `A product can have at most ${p.max} images.`,
+    (p) => `У товара может быть не больше ${p.max} фото.`,
+  ),
+  ATTRIBUTE_LINE_INVALID: e<{ line: number }>(
+    400,
+    (p) => `Details, line ${p.line}: write "name: value" (at most 100 lines).`,
+    (p) => `Характеристики, строка ${p.line}: пишите «название: значение» (не больше 100 строк).`,
+  ),
   MEDIA_NOT_FOUND: e(
     404,
     () => 'No such image.',
@@ -184,6 +209,11 @@ export const ERRORS = {
     503,
     (p) => `Search by photo is unavailable: ${p.reason}`,
     () => 'Поиск по фото сейчас недоступен: модель не загружена. Поиск по тексту работает.',
+  ),
+  MODEL_NOT_COMPLETE: e<{ model: string }>(
+    409,
+    (p) => `Model ${p.model} has not embedded the whole catalog yet, so it cannot serve search.`,
+    (p) => `Модель ${p.model} ещё не обработала весь каталог — поиск на неё переключить нельзя.`,
   ),
   VECTOR_STORE_UNAVAILABLE: e<{ reason: string }>(
     503,
@@ -316,6 +346,11 @@ export const ERRORS = {
     () => 'The import was stopped on request.',
     () => 'Загрузка остановлена по запросу.',
   ),
+  IMPORT_ABANDONED: e<{ hours: number }>(
+    410,
+    (p) => `The columns were not matched within ${p.hours} hours; the upload was removed.`,
+    (p) => `Столбцы не были сопоставлены за ${p.hours} ч — загруженный файл удалён.`,
+  ),
   CELL_FORMULA_NO_VALUE: e<{ cell: string }>(
     400,
     (p) =>
@@ -327,13 +362,13 @@ export const ERRORS = {
   ),
   IMAGE_NOT_IN_ZIP: e<{ file: string }>(
     404,
-    (p) => `image ${p.file} is not in the ZIP with images`,
-    (p) => `изображения ${p.file} нет в ZIP-архиве с фото`,
+    () => 'not in the ZIP with images',
+    () => 'нет в ZIP-архиве с фото',
   ),
   IMAGE_NEEDS_ZIP: e<{ file: string }>(
     400,
-    (p) => `the row names the image file ${p.file}; upload a ZIP with the images (or use an http(s) link)`,
-    (p) => `в строке указан файл ${p.file} — загрузите ZIP-архив с фото (или укажите ссылку http(s))`,
+    () => 'a file name: upload a ZIP with the images beside the file, or give an http(s) link',
+    () => 'это имя файла — загрузите вместе с таблицей ZIP-архив с фото или укажите ссылку http(s)',
   ),
   ZIP_INVALID: e<{ reason: string }>(
     400,
