@@ -125,7 +125,7 @@ export function createIndexStatusService(deps: {
           total,
           images_per_s: Math.round(rate * 10) / 10,
           eta_s: pending === 0 ? 0 : rate > 0 ? Math.round(pending / rate) : null,
-          running: Boolean(live) || r.lastMinute > 0,
+          running: Boolean(live) || (r.lastMinute > 0 && pending > 0),
         };
       });
       const building =
