@@ -87,6 +87,11 @@ export const ERRORS = {
     (p) => `Details, line ${p.line}: write "name: value" (at most 100 lines).`,
     (p) => `Характеристики, строка ${p.line}: пишите «название: значение» (не больше 100 строк).`,
   ),
+  DELETE_NOT_CONFIRMED: e(
+    400,
+    () => 'Tick the box to confirm the deletion.',
+    () => 'Отметьте галочку, чтобы подтвердить удаление.',
+  ),
   MEDIA_NOT_FOUND: e(
     404,
     () => 'No such image.',
@@ -108,6 +113,11 @@ export const ERRORS = {
     413,
     (p) => `Too many files or fields in the form: at most ${p.maxFiles} photos per search.`,
     (p) => `Слишком много файлов или полей в форме: не больше ${p.maxFiles} фото за один поиск.`,
+  ),
+  TOO_MANY_FILES: e<{ max: number }>(
+    413,
+    (p) => `Too many files in one field of the form: at most ${p.max}.`,
+    (p) => `Слишком много файлов в одном поле формы: не больше ${p.max}.`,
   ),
   UNKNOWN_FIELD: e<{ field: string }>(
     400,

@@ -6,7 +6,7 @@ export type ImportFormat = 'csv' | 'jsonl' | 'xlsx';
 
 /** A picture embedded in a spreadsheet row. */
 export interface EmbeddedImage {
-  /** where it sits, for messages: "picture at D7" */
+  /** the cell it sits in, for messages: "D7" */
   label: string;
   bytes: Buffer;
 }

@@ -165,7 +165,8 @@ export async function readXlsxTable(
     const data = media?.buffer ?? (media?.base64 ? Buffer.from(media.base64, 'base64') : null);
     if (!data) continue;
     const image: EmbeddedImage = {
-      label: `picture at ${columnLetter(tl.nativeCol + 1)}${tl.nativeRow + 1}`,
+      // the cell it sits in: what people look for in the sheet, in any language
+      label: `${columnLetter(tl.nativeCol + 1)}${tl.nativeRow + 1}`,
       bytes: Buffer.from(data as Uint8Array),
     };
     row.images.push(image);

@@ -110,7 +110,8 @@ export function createIndexStatusService(deps: {
       const states = rows.map((r): ModelIndexState => {
         const live = deps.indexJob?.progressOf(r.model) ?? null;
         // This process's own run knows its rate exactly; another process's shows in the store.
-        const rate = live ? live.imagesPerSecond : r.lastMinute / 60;
+        // (vectors written in the last minute mean nothing once the queue is empty)
+        const rate = live ? live.imagesPerSecond : r.pending > 0 ? r.lastMinute / 60 : 0;
         const pending = r.pending;
         return {
           model: r.model,

@@ -9,6 +9,7 @@ import { createVectorRepository } from '../search/vector.repository.ts';
 import type { ProductListQuery } from './products.query.ts';
 import { registerSearchRoutes } from './routes/search.routes.ts';
 import { registerSearchesPage } from './routes/searches.routes.ts';
+import { createCatalogManagement, type CatalogManagement } from './web.catalog-management.ts';
 import { createWebServer, toCatalogQuery, type WebOptions } from './web.server.ts';
 
 export interface WebApp {
@@ -16,6 +17,7 @@ export interface WebApp {
   search: SearchService;
   models: ModelProvider;
   indexJob: IndexJob | null;
+  management: CatalogManagement;
   close(): Promise<void>;
 }
 
@@ -25,7 +27,12 @@ export interface WebApp {
  */
 export async function createWebApp(
   ctx: AppContext,
-  options: WebOptions & { models?: ModelProvider; indexOnStart?: boolean; indexPollMs?: number } = {},
+  options: WebOptions & {
+    models?: ModelProvider;
+    indexOnStart?: boolean;
+    indexPollMs?: number;
+    importPollMs?: number;
+  } = {},
 ): Promise<WebApp> {
   const { config } = ctx;
   const models = options.models ?? createModelProvider(config);
@@ -35,6 +42,7 @@ export async function createWebApp(
   const log = {
     info: (f: Record<string, unknown>, m: string) => logRef.current?.info(f, m),
     warn: (f: Record<string, unknown>, m: string) => logRef.current?.warn(f, m),
+    error: (f: Record<string, unknown>, m: string) => logRef.current?.error(f, m),
   };
   const search = createSearchService({
     vectors,
@@ -48,6 +56,16 @@ export async function createWebApp(
   const indexJob = vectors
     ? createIndexJob({ ctx, vectors, models, logger: log, pollMs: options.indexPollMs })
     : null;
+
+  // Imports, product editing and indexing for the people who keep the catalog.
+  const management = createCatalogManagement({
+    ctx,
+    vectors,
+    models,
+    indexJob,
+    logger: log,
+    importPollMs: options.importPollMs,
+  });
 
   const app = await createWebServer(
     ctx,
@@ -73,6 +91,7 @@ export async function createWebApp(
         });
         registerSearchRoutes(instance, { search, indexJob, config });
         registerSearchesPage(instance, { search });
+        management.register(instance);
       },
     },
     options,
@@ -86,13 +105,16 @@ export async function createWebApp(
       .catch((error: unknown) => app.log.warn(`search by photo unavailable: ${(error as Error).message}`));
     if (options.indexOnStart ?? config.indexOnStart) await indexJob?.start();
   }
+  await management.start();
 
   return {
     app,
     search,
     models,
     indexJob,
+    management,
     async close() {
+      await management.stop();
       await indexJob?.stop();
       await app.close();
       await models.closeAll();

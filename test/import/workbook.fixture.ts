@@ -162,12 +162,19 @@ export async function supplierWorkbook(): Promise<SupplierWorkbook> {
         category: 'Фрукты',
         photos: [PHOTOS.lemon],
       },
-      { sku: 'FR-003', name: 'Киви', price: 1250, currency: null, category: 'Фрукты', photos: [PHOTOS.kiwi] },
+      {
+        sku: 'FR-003',
+        name: 'Киви',
+        price: 1250,
+        currency: 'RUB',
+        category: 'Фрукты',
+        photos: [PHOTOS.kiwi],
+      },
       {
         sku: 'VG-001',
         name: 'Чеснок',
         price: 1000,
-        currency: null,
+        currency: 'RUB', // the rest of the list is in rubles
         category: 'Овощи',
         photos: [PHOTOS.garlic],
       },
@@ -183,7 +190,7 @@ export async function supplierWorkbook(): Promise<SupplierWorkbook> {
         sku: 'ML-002',
         name: 'Йогурт ванильный',
         price: 63,
-        currency: null,
+        currency: 'RUB',
         category: 'Молочные продукты',
         photos: [PHOTOS.yoghurt],
       },
@@ -192,7 +199,7 @@ export async function supplierWorkbook(): Promise<SupplierWorkbook> {
       { line: 13, reason: /sku/ },
       { line: 14, reason: /price "12,5,0 руб"/ },
       { line: 19, reason: /E19.*formula/ },
-      { line: 20, reason: /B20.*not an image/i },
+      { line: 20, reason: /^B20: not an image/i },
     ],
   };
 }

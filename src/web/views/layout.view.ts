@@ -1,5 +1,5 @@
 import { html, type SafeHtml } from '../html.ts';
-import type { Lang, Messages } from '../i18n.ts';
+import { adminTranslator, type Lang, type Messages } from '../i18n.ts';
 
 export interface PageContext {
   lang: Lang;
@@ -57,7 +57,8 @@ export function layout(
             <span class="text-lg tracking-tight">${t.appName}</span>
             <span class="hidden text-sm font-normal text-slate-500 md:inline">· ${t.tagline}</span>
           </a>
-          <nav class="ml-auto flex items-center gap-3 text-sm">
+          <nav class="ml-auto flex items-center gap-1 text-sm sm:gap-3">
+            ${adminLinks(ctx)}
             <a
               class="rounded-md px-2 py-1 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
               href="/searches${lang === 'en' ? '?lang=en' : ''}"
@@ -77,4 +78,16 @@ export function layout(
       ${(options.scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>`)}
     </body>
   </html>`}`;
+}
+
+/** «Импорт» and «Индексация» for the people who keep the catalog. */
+function adminLinks(ctx: PageContext) {
+  const t = adminTranslator(ctx.lang);
+  const suffix = ctx.lang === 'en' ? '?lang=en' : '';
+  const link =
+    'whitespace-nowrap rounded-md px-2 py-1 text-slate-500 hover:bg-slate-100 hover:text-slate-900';
+  return html`<a class="${link}" href="/imports${suffix}" data-testid="nav-import">${t('navImport')}</a>
+    <a class="${`${link} hidden sm:inline`}" href="/indexing${suffix}" data-testid="nav-indexing"
+      >${t('navIndexing')}</a
+    >`;
 }

@@ -1,6 +1,6 @@
 import type { ProductDetail } from '../../catalog/catalog.types.ts';
 import { html } from '../html.ts';
-import { formatPrice } from '../i18n.ts';
+import { adminTranslator, formatPrice } from '../i18n.ts';
 import { layout, type PageContext } from './layout.view.ts';
 import { similarButton, thumbUrl } from './products.view.ts';
 
@@ -59,7 +59,15 @@ export function productPage(ctx: PageContext, product: ProductDetail, similar = 
           <p class="${price ? 'text-3xl font-bold text-slate-900' : 'text-lg text-slate-400'}">
             ${price ?? t.priceOnRequest}
           </p>
-          ${similar && main ? html`<div>${similarButton(ctx, product.id, 'large')}</div>` : ''}
+          <div class="flex flex-wrap items-center gap-3">
+            ${similar && main ? similarButton(ctx, product.id, 'large') : ''}
+            <a
+              href="/products/${product.id}/edit${lang === 'en' ? '?lang=en' : ''}"
+              class="rounded-xl px-4 py-2 font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50"
+              data-testid="edit-product"
+              >${adminTranslator(lang)('edit')}</a
+            >
+          </div>
           <dl class="grid grid-cols-[auto_1fr] gap-x-6 gap-y-2 text-sm">
             <dt class="text-slate-500">${t.sku}</dt>
             <dd class="font-mono">${product.sku}</dd>
