@@ -197,9 +197,21 @@ describe('POST /api/search-by-image and photo results', () => {
     const items = (await get(`/api${res.json().redirect}&per_page=100`)).json().items;
     assert.ok(!items.some((i: { id: number }) => i.id === red.id), 'the product itself is not its own match');
     assert.ok(items[0].name.startsWith('Red'));
-    const form = await web.app.inject({ method: 'POST', url: `/products/${red.id}/similar` });
-    assert.equal(form.statusCode, 303);
-    assert.match(String(form.headers.location), /^\/products\?image_search=/);
+    // As a browser posts the button's <form>: urlencoded, empty body, over a real socket.
+    const address = await web.app.listen({ port: 0, host: '127.0.0.1' });
+    for (const [path, location] of [
+      [`/products/${red.id}/similar`, /^\/products\?image_search=[\w-]+$/],
+      [`/products/${red.id}/similar?lang=en`, /^\/products\?image_search=[\w-]+&lang=en$/],
+    ] as const) {
+      const form = await fetch(`${address}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: '',
+        redirect: 'manual',
+      });
+      assert.equal(form.status, 303, await form.text());
+      assert.match(String(form.headers.get('location')), location);
+    }
     assert.equal(
       (await web.app.inject({ method: 'POST', url: '/api/products/999999/similar' })).statusCode,
       404,
