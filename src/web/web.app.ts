@@ -6,6 +6,7 @@ import { createModelProvider, type ModelProvider } from '../search/model.provide
 import { createSavedSearchRepository } from '../search/saved-search.repository.ts';
 import { createSearchService, reciprocalRankFusion, type SearchService } from '../search/search.service.ts';
 import { createVectorRepository } from '../search/vector.repository.ts';
+import { photoAvailability } from '../search/photo-availability.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { ProductListQuery } from './products.query.ts';
 import { registerSearchRoutes } from './routes/search.routes.ts';
@@ -73,6 +74,7 @@ export async function createWebApp(
       result,
       photoSearch: {
         id: saved.id,
+        kind: saved.kind,
         count: saved.matches.length,
         queryImageUrl: saved.hasThumb ? `/searches/${saved.id}/thumb` : null,
       },
@@ -91,7 +93,8 @@ export async function createWebApp(
     ctx,
     {
       listProducts,
-      photoSearchEnabled: () => search.available().available,
+      photoAvailability: () =>
+        photoAvailability({ config, vectors, models, indexStatus: indexJob ? () => indexJob.status() : undefined }),
       photoThreshold: () => search.defaultThreshold(),
       indexStatus: indexJob ? () => indexJob.status() : undefined,
       health: async () => {

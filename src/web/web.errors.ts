@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../errors/app-error.ts';
-import { messages, pickLang } from './i18n.ts';
+import { pickLang } from '../i18n/i18n.lang.ts';
+import { translator } from '../i18n/i18n.translate.ts';
 import { errorPage } from './views/error.view.ts';
 
 const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
@@ -52,11 +53,8 @@ export function sendError(
     (request.query as Record<string, unknown> | undefined)?.lang,
     request.headers['accept-language'],
   );
-  const t = messages[lang];
-  const title = status === 404 ? t.notFound : status >= 500 ? t.serverError : t.badRequest;
-  const body = status >= 500 && code === 'INTERNAL' ? t.serverError : message;
   return reply
     .status(status)
     .type('text/html; charset=utf-8')
-    .send(errorPage({ lang, t, url: request.url }, status, title, body));
+    .send(errorPage({ lang, t: translator(lang), url: request.url }, status, code, message));
 }
