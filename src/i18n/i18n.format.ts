@@ -15,7 +15,10 @@ export function formatPrice(price: number | null, currency: string | null, lang:
 }
 
 export const formatDateTime = (date: Date, lang: Lang) =>
-  new Date(date).toLocaleString(lang === 'en' ? 'en-GB' : 'ru-RU', { dateStyle: 'medium', timeStyle: 'short' });
+  new Date(date).toLocaleString(lang === 'en' ? 'en-GB' : 'ru-RU', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
 
 /** A similarity (cosine, −1…1) as people read it on cards and on the slider: 73%. */
 export const formatScore = (score: number) => `${Math.round(score * 100)}%`;

@@ -35,6 +35,10 @@ export const translator =
  * The words a browser script needs, already in the page's language, for its JSON data island
  * (scripts never carry their own text). Params are filled here: scripts only look words up.
  */
-export function wordsFor(t: Translate, keys: readonly WordKey[], params: Params = {}): Record<string, string> {
+export function wordsFor(
+  t: Translate,
+  keys: readonly WordKey[],
+  params: Params = {},
+): Record<string, string> {
   return Object.fromEntries(keys.map((key) => [key, t(key, params)]));
 }

@@ -117,7 +117,10 @@ export const WORDS = {
   showing: w('{from}–{to} из {total}', '{from}–{to} of {total}'),
   priceOnRequest: w('Цена по запросу', 'Price on request'),
   noResults: w('Ничего не нашлось', 'Nothing found'),
-  noResultsHint: w('Попробуйте другой запрос или сбросьте фильтры.', 'Try another query or reset the filters.'),
+  noResultsHint: w(
+    'Попробуйте другой запрос или сбросьте фильтры.',
+    'Try another query or reset the filters.',
+  ),
   emptyCatalog: w('Каталог пока пуст', 'The catalog is empty'),
   emptyCatalogHint: w(
     'Загрузите товары командой {importCommand} — или демо-каталог: {demoCommand}',
@@ -194,7 +197,10 @@ export const WORDS = {
   photoTake: w('Сделать фото', 'Take a photo'),
   photoChoose: w('Выбрать', 'Choose'),
   photoUrl: w('или ссылка на изображение', 'or an image link'),
-  photoPreview: w('Ваше фото: рамкой можно выделить товар', 'Your photo: frame the product to narrow the search'),
+  photoPreview: w(
+    'Ваше фото: рамкой можно выделить товар',
+    'Your photo: frame the product to narrow the search',
+  ),
   cropHint: w(
     'Рамку двигают мышью, пальцем или стрелками; Shift+стрелки меняют размер, [ и ] поворачивают.',
     'Move the frame with the mouse, a finger or the arrow keys; Shift+arrows resize it, [ and ] rotate.',

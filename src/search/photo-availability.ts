@@ -14,7 +14,14 @@ export type PhotoAvailability =
   | { status: 'off'; reason: 'vector_store'; fix: string }
   | { status: 'off'; reason: 'model'; model: string; fix: string | undefined }
   /** no complete vector set yet: `running` says whether the indexer is at work */
-  | { status: 'off'; reason: 'indexing'; done: number; total: number; running: boolean; fix: string | undefined }
+  | {
+      status: 'off';
+      reason: 'indexing';
+      done: number;
+      total: number;
+      running: boolean;
+      fix: string | undefined;
+    }
   | { status: 'off'; reason: 'no_images'; fix: undefined };
 
 /** The offline model beside the project (as the demo dataset is), when this machine has it. */
@@ -43,7 +50,8 @@ export async function photoAvailability(deps: {
   indexStatus?: (() => Promise<IndexStatus>) | undefined;
 }): Promise<PhotoAvailability> {
   const { vectors, models, config } = deps;
-  if (!vectors) return { status: 'off', reason: 'vector_store', fix: 'VECTOR_DATABASE_URL=embedded npm start' };
+  if (!vectors)
+    return { status: 'off', reason: 'vector_store', fix: 'VECTOR_DATABASE_URL=embedded npm start' };
   const serving = (await resolveServingModel(vectors, models.configured)) ?? models.configured;
   const state = models.state(serving);
   if (state.status === 'unavailable') {

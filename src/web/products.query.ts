@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { SORTS } from '../catalog/catalog.types.ts';
-import { AppError } from '../errors/app-error.ts';
-import { parsePrice } from './price.parse.ts';
+import { appError } from '../errors/app-error.ts';
+import { parsePrice } from '../i18n/i18n.price.ts';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalText = (max: number) => z.preprocess(emptyToUndefined, z.string().trim().max(max).optional());
 const MAX_PRICE = 1e12;
-// «1 000», «1 000,50», «1000 ₽»: prices as people type them (price.parse.ts).
+// «1 000», «1 000,50», «1000 ₽»: prices as people type them (src/i18n/i18n.price.ts).
 const optionalPrice = z.preprocess(
   (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : parsePrice(v)) : v),
   z.coerce.number().finite().min(0).max(MAX_PRICE).optional(),
@@ -52,7 +52,13 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.
     const key = issue.path.join('.');
     return key ? `${key}: ${issue.message}` : issue.message;
   });
-  throw new AppError('INVALID_PARAMETERS', `Invalid parameters — ${reasons.join('; ')}`, 400);
+  const fields = result.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || '?'],
+  );
+  throw appError('INVALID_PARAMETERS', {
+    details: reasons.join('; '),
+    fields: [...new Set(fields)].join(', '),
+  });
 }
 
 type PriceField = 'price_min' | 'price_max';
@@ -95,7 +101,9 @@ export function parsePageQuery(input: Record<string, unknown>): {
       ? { min: values.price_min, max: values.price_max }
       : undefined;
   const usable = Object.fromEntries(
-    fields.filter((f) => !range && !notNumber.includes(f) && values[f] !== undefined).map((f) => [f, values[f]]),
+    fields
+      .filter((f) => !range && !notNumber.includes(f) && values[f] !== undefined)
+      .map((f) => [f, values[f]]),
   );
   const rest = Object.fromEntries(Object.entries(input).filter(([k]) => !fields.includes(k as PriceField)));
   return {

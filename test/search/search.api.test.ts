@@ -224,7 +224,7 @@ describe('POST /api/search-by-image and photo results', () => {
       [
         [{ name: 'image', value: 'just some text', filename: 'photo.jpg', type: 'image/jpeg' }],
         415,
-        /not an image/,
+        /not an image/i,
       ],
       [[{ name: 'image', value: truncated, filename: 'cut.jpg' }], 400, /decode/i],
       [[{ name: 'image', value: Buffer.alloc(400_000, 1), filename: 'big.jpg' }], 413, /larger than/],
@@ -277,7 +277,11 @@ describe('POST /api/search-by-image and photo results', () => {
     assert.equal(unknown.statusCode, 404);
     const page = await get('/products?image_search=AAAAAAAAAAAA');
     assert.equal(page.statusCode, 404);
-    assert.match(page.body, /expired/);
+    assert.match(page.body, /устарел/, 'the page speaks the page’s language (Russian by default)');
+    const english = await get('/products?image_search=AAAAAAAAAAAA&lang=en');
+    assert.match(english.body, /expired/);
+    assert.equal(unknown.json().code, 'SEARCH_NOT_FOUND');
+    assert.match(unknown.json().message, /устарел/, 'JSON carries the message in the request’s language');
   });
 
   it('lists this browser’s searches with thumbnails at /searches', async () => {
@@ -309,7 +313,12 @@ describe('search by photo when it cannot work', () => {
       assert.match(res.json().error, /MODEL_DIR/);
       const page = await web.app.inject({ method: 'GET', url: '/products' });
       assert.equal(page.statusCode, 200);
-      assert.doesNotMatch(page.body, /photo-search-open/, 'the button is hidden');
+      // The button stays, disabled, with the reason and the command that fixes it.
+      assert.match(page.body, /id="photo-search-open"\s+aria-disabled="true"\s+aria-describedby="photo-off"/);
+      assert.match(page.body, /Поиск по фото недоступен: модель распознавания «broken» не загружена/);
+      assert.match(page.body, /MODEL=mobilenetv2-int8 MODEL_DIR=\S+mobilenetv2-12-int8 npm start/);
+      assert.doesNotMatch(page.body, /id="photo-modal"/, 'no dialog to open');
+      assert.doesNotMatch(page.body, /data-testid="similar"/, 'no «Похожие» either');
       assert.match((await web.app.inject({ method: 'GET', url: '/api/health' })).json().model, /unavailable/);
     } finally {
       await web.close();
@@ -340,7 +349,9 @@ describe('search by photo when it cannot work', () => {
       assert.match(res.json().error, /pgvector/);
       const page = await web.app.inject({ method: 'GET', url: '/products?q=anything' });
       assert.equal(page.statusCode, 200);
-      assert.doesNotMatch(page.body, /photo-search-open/);
+      assert.match(page.body, /id="photo-search-open"\s+aria-disabled="true"/);
+      assert.match(page.body, /Поиск по фото недоступен: нет хранилища векторов/);
+      assert.match(page.body, /VECTOR_DATABASE_URL=embedded npm start/);
       assert.equal((await web.app.inject({ method: 'GET', url: '/api/index/status' })).statusCode, 503);
     } finally {
       await web.close();

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../app/app.context.ts';
 import type { ProductPage } from '../../catalog/catalog.types.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { appError } from '../../errors/app-error.ts';
 import type { IndexStatus } from '../../indexer/index.job.ts';
 import { pickLang } from '../../i18n/i18n.lang.ts';
 import { translator } from '../../i18n/i18n.translate.ts';
@@ -99,7 +99,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ListDeps): voi
   app.get('/products/:id', async (request, reply) => {
     const parsed = idParams.safeParse(request.params);
     const product = parsed.success ? await ctx.catalog.get(parsed.data.id) : null;
-    if (!product) throw new AppError('PRODUCT_NOT_FOUND', 'This product is not in the catalog.', 404);
+    if (!product) throw appError('PRODUCT_NOT_FOUND');
     const from = productPageQuery.safeParse(request.query).data?.from;
     const photo = await deps.photoAvailability();
     return reply

@@ -37,7 +37,12 @@ export interface LayoutOptions {
   words?: Record<string, string>;
 }
 
-export function layout(ctx: PageContext, title: string | null, body: SafeHtml, options: LayoutOptions = {}): string {
+export function layout(
+  ctx: PageContext,
+  title: string | null,
+  body: SafeHtml,
+  options: LayoutOptions = {},
+): string {
   const { t, lang } = ctx;
   const other: Lang = lang === 'ru' ? 'en' : 'ru';
   const fullTitle = title ? `${title} · ${t('appName')}` : t('appName');
@@ -53,8 +58,13 @@ export function layout(ctx: PageContext, title: string | null, body: SafeHtml, o
     <body class="min-h-full overflow-x-hidden bg-slate-50 text-slate-800 antialiased">
       <header class="sticky top-0 z-30 border-b border-slate-200 bg-white/90 backdrop-blur">
         <div class="mx-auto flex max-w-7xl items-center gap-2 px-3 py-2 sm:gap-4 sm:px-4 sm:py-3">
-          <a href="${localHref(ctx, '/products')}" class="flex min-w-0 items-center gap-2 font-semibold text-slate-900">
-            <span class="grid h-8 w-8 shrink-0 place-items-center rounded-lg bg-violet-600 text-white shadow-sm">
+          <a
+            href="${localHref(ctx, '/products')}"
+            class="flex min-w-0 items-center gap-2 font-semibold text-slate-900"
+          >
+            <span
+              class="grid h-8 w-8 shrink-0 place-items-center rounded-lg bg-violet-600 text-white shadow-sm"
+            >
               <svg
                 viewBox="0 0 24 24"
                 class="h-5 w-5"

@@ -27,7 +27,10 @@ export function photoModalAssets(ctx: PageContext, uploadMaxBytes: number): Layo
 }
 
 /** One sentence saying why search by photo is off (the button's tooltip and the page's notice). */
-export function photoUnavailableReason(ctx: PageContext, photo: Extract<PhotoAvailability, { status: 'off' }>) {
+export function photoUnavailableReason(
+  ctx: PageContext,
+  photo: Extract<PhotoAvailability, { status: 'off' }>,
+) {
   const { t } = ctx;
   switch (photo.reason) {
     case 'vector_store':
@@ -45,7 +48,14 @@ export function photoUnavailableReason(ctx: PageContext, photo: Extract<PhotoAva
 }
 
 const icon = (d: string) =>
-  html`<svg viewBox="0 0 24 24" class="h-5 w-5 shrink-0" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
+  html`<svg
+    viewBox="0 0 24 24"
+    class="h-5 w-5 shrink-0"
+    fill="none"
+    stroke="currentColor"
+    stroke-width="2"
+    aria-hidden="true"
+  >
     <path d="${d}" />
   </svg>`;
 
@@ -81,8 +91,21 @@ export function photoModal(ctx: PageContext, options: { threshold: number; uploa
       </div>
       <form id="photo-form" novalidate class="flex min-h-0 flex-1 flex-col">
         <div class="min-h-0 flex-1 overflow-y-auto px-4 py-4 sm:px-6">
-          <input id="photo-file" type="file" accept="image/png,image/jpeg,image/gif,image/webp" class="sr-only" tabindex="-1" />
-          <input id="photo-camera" type="file" accept="image/*" capture="environment" class="sr-only" tabindex="-1" />
+          <input
+            id="photo-file"
+            type="file"
+            accept="image/png,image/jpeg,image/gif,image/webp"
+            class="sr-only"
+            tabindex="-1"
+          />
+          <input
+            id="photo-camera"
+            type="file"
+            accept="image/*"
+            capture="environment"
+            class="sr-only"
+            tabindex="-1"
+          />
           <div id="photo-pick">
             <label
               for="photo-file"
@@ -93,19 +116,40 @@ export function photoModal(ctx: PageContext, options: { threshold: number; uploa
               class="group hidden cursor-pointer flex-col items-center justify-center gap-2 rounded-xl border-2 border-dashed border-slate-300 px-6 py-10 text-center transition duration-150 hover:border-violet-400 hover:bg-violet-50/50 focus:outline-none focus:ring-4 focus:ring-violet-200 sm:flex"
               data-testid="drop-zone"
             >
-              <svg viewBox="0 0 24 24" class="h-10 w-10 text-violet-500" fill="none" stroke="currentColor" stroke-width="1.5" aria-hidden="true">
+              <svg
+                viewBox="0 0 24 24"
+                class="h-10 w-10 text-violet-500"
+                fill="none"
+                stroke="currentColor"
+                stroke-width="1.5"
+                aria-hidden="true"
+              >
                 <rect x="3" y="4" width="18" height="16" rx="2" />
                 <circle cx="9" cy="10" r="2" />
                 <path d="m21 16-5-5-9 9" />
               </svg>
               <span class="drop-idle text-sm font-medium text-slate-700">${t('photoDrop')}</span>
-              <span class="drop-release text-base font-semibold text-violet-800">${t('photoDropRelease')}</span>
+              <span class="drop-release text-base font-semibold text-violet-800"
+                >${t('photoDropRelease')}</span
+              >
             </label>
             <div class="grid grid-cols-2 gap-3 sm:hidden">
-              <label for="photo-camera" role="button" tabindex="0" data-pick class="${button} flex-col bg-violet-600 py-6 text-white">
+              <label
+                for="photo-camera"
+                role="button"
+                tabindex="0"
+                data-pick
+                class="${button} flex-col bg-violet-600 py-6 text-white"
+              >
                 ${icon('M3 8h4l2-3h6l2 3h4v12H3zM12 17a4 4 0 1 0 0-8 4 4 0 0 0 0 8z')} ${t('photoTake')}
               </label>
-              <label for="photo-file" role="button" tabindex="0" data-pick class="${button} flex-col bg-violet-50 py-6 text-violet-800 ring-1 ring-violet-200">
+              <label
+                for="photo-file"
+                role="button"
+                tabindex="0"
+                data-pick
+                class="${button} flex-col bg-violet-50 py-6 text-violet-800 ring-1 ring-violet-200"
+              >
                 ${icon('M4 4h16v16H4zM4 16l5-5 4 4 3-3 4 4')} ${t('photoChoose')}
               </label>
             </div>
@@ -127,13 +171,25 @@ export function photoModal(ctx: PageContext, options: { threshold: number; uploa
             </div>
             <p id="photo-crop-hint" class="mt-2 text-xs text-slate-500">${t('cropHint')}</p>
             <div class="mt-2 flex flex-wrap gap-2 text-sm">
-              <button type="button" data-rotate="-90" class="rounded-lg px-3 py-2 text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
+              <button
+                type="button"
+                data-rotate="-90"
+                class="rounded-lg px-3 py-2 text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50"
+              >
                 ⟲ ${t('rotateLeft')}
               </button>
-              <button type="button" data-rotate="90" class="rounded-lg px-3 py-2 text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
+              <button
+                type="button"
+                data-rotate="90"
+                class="rounded-lg px-3 py-2 text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50"
+              >
                 ⟳ ${t('rotateRight')}
               </button>
-              <button type="button" id="photo-reset" class="ml-auto rounded-lg px-3 py-2 text-slate-600 hover:bg-slate-100">
+              <button
+                type="button"
+                id="photo-reset"
+                class="ml-auto rounded-lg px-3 py-2 text-slate-600 hover:bg-slate-100"
+              >
                 ${t('another')}
               </button>
             </div>
@@ -177,7 +233,11 @@ export function photoModal(ctx: PageContext, options: { threshold: number; uploa
           ></p>
         </div>
         <div class="flex justify-end gap-3 border-t border-slate-100 px-4 py-3 sm:px-6 sm:py-4">
-          <button type="button" data-close class="${button} flex-1 bg-slate-100 text-slate-700 hover:bg-slate-200 sm:flex-none">
+          <button
+            type="button"
+            data-close
+            class="${button} flex-1 bg-slate-100 text-slate-700 hover:bg-slate-200 sm:flex-none"
+          >
             ${t('cancel')}
           </button>
           <button

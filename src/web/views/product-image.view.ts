@@ -21,8 +21,19 @@ export function productImage(
   },
 ) {
   if (!sha256) {
-    return html`<div class="grid h-full w-full place-items-center text-slate-300" role="img" aria-label="${ctx.t('noPhoto')}">
-      <svg viewBox="0 0 24 24" class="h-12 w-12" fill="none" stroke="currentColor" stroke-width="1.5" aria-hidden="true">
+    return html`<div
+      class="grid h-full w-full place-items-center text-slate-300"
+      role="img"
+      aria-label="${ctx.t('noPhoto')}"
+    >
+      <svg
+        viewBox="0 0 24 24"
+        class="h-12 w-12"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="1.5"
+        aria-hidden="true"
+      >
         <rect x="3" y="4" width="18" height="16" rx="2" />
         <circle cx="9" cy="10" r="2" />
         <path d="m21 16-5-5-9 9" />

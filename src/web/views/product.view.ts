@@ -39,7 +39,13 @@ export function productPage(ctx: PageContext, product: ProductDetail, options: P
           >
             ${
               main
-                ? html`<a href="/media/${main.sha256}" target="_blank" rel="noopener" title="${t('openOriginal')}" class="grid h-full w-full place-items-center">
+                ? html`<a
+                    href="/media/${main.sha256}"
+                    target="_blank"
+                    rel="noopener"
+                    title="${t('openOriginal')}"
+                    class="grid h-full w-full place-items-center"
+                  >
                     ${productImage(ctx, main.sha256, {
                       alt: product.name,
                       size: DISPLAY_SIZES.main,
@@ -74,7 +80,10 @@ export function productPage(ctx: PageContext, product: ProductDetail, options: P
         <div class="flex min-w-0 flex-col gap-4">
           <p class="text-sm text-slate-500">${product.category ?? ''}</p>
           <h1 class="break-words text-2xl font-semibold leading-tight text-slate-900">${product.name}</h1>
-          <p class="${price ? 'text-3xl font-bold text-slate-900' : 'text-lg text-slate-400'}" data-testid="price">
+          <p
+            class="${price ? 'text-3xl font-bold text-slate-900' : 'text-lg text-slate-400'}"
+            data-testid="price"
+          >
             ${price ?? t('priceOnRequest')}
           </p>
           ${options.similar && main ? html`<div>${similarButton(ctx, product.id, 'large')}</div>` : ''}
@@ -96,8 +105,12 @@ export function productPage(ctx: PageContext, product: ProductDetail, options: P
           ${
             product.description
               ? html`<section>
-                  <h2 class="mb-1 text-sm font-semibold uppercase tracking-wide text-slate-500">${t('description')}</h2>
-                  <p class="whitespace-pre-line break-words leading-relaxed text-slate-700">${product.description}</p>
+                  <h2 class="mb-1 text-sm font-semibold uppercase tracking-wide text-slate-500">
+                    ${t('description')}
+                  </h2>
+                  <p class="whitespace-pre-line break-words leading-relaxed text-slate-700">
+                    ${product.description}
+                  </p>
                 </section>`
               : ''
           }
@@ -121,7 +134,11 @@ function attributeLabel(ctx: PageContext, key: string): string {
 function attributeValue(v: unknown) {
   const text = typeof v === 'string' ? v : JSON.stringify(v);
   return /^https?:\/\//.test(text)
-    ? html`<a class="break-all text-violet-700 hover:underline" href="${text}" rel="noopener nofollow" target="_blank"
+    ? html`<a
+        class="break-all text-violet-700 hover:underline"
+        href="${text}"
+        rel="noopener nofollow"
+        target="_blank"
         >${text}</a
       >`
     : text;

@@ -73,9 +73,7 @@ export function productsPage(ctx: PageContext, view: ProductsView): string {
       </div>
       ${modal ? photoModal(ctx, { threshold: view.photoThreshold ?? 0.5, uploadMaxBytes: view.uploadMaxBytes }) : ''}
     `,
-    modal
-      ? photoModalAssets(ctx, view.uploadMaxBytes)
-      : { scripts: ['/assets/products.js'] },
+    modal ? photoModalAssets(ctx, view.uploadMaxBytes) : { scripts: ['/assets/products.js'] },
   );
 }
 
@@ -83,7 +81,12 @@ function searchBar(ctx: PageContext, view: ProductsView) {
   const { t } = ctx;
   const photoMode = Boolean(view.photoSearch);
   const off = view.photo.status === 'off' ? photoUnavailableReason(ctx, view.photo) : null;
-  return html`<form method="get" action="/products" class="flex flex-wrap gap-2 sm:flex-nowrap sm:gap-3" role="search">
+  return html`<form
+      method="get"
+      action="/products"
+      class="flex flex-wrap gap-2 sm:flex-nowrap sm:gap-3"
+      role="search"
+    >
       ${ctx.lang === 'en' ? html`<input type="hidden" name="lang" value="en" />` : ''}
       <label class="relative min-w-0 flex-[1_1_100%] sm:flex-1">
         <span class="sr-only">${t('searchLabel')}</span>
@@ -122,7 +125,14 @@ function searchBar(ctx: PageContext, view: ProductsView) {
         data-testid="photo-open"
         class="inline-flex flex-1 items-center justify-center gap-2 rounded-xl px-5 py-3 font-medium shadow-sm transition focus:outline-none focus:ring-4 focus:ring-violet-200 sm:flex-none ${off ? 'cursor-not-allowed bg-slate-200 text-slate-500' : 'bg-violet-600 text-white hover:bg-violet-700'}"
       >
-        <svg viewBox="0 0 24 24" class="h-5 w-5" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
+        <svg
+          viewBox="0 0 24 24"
+          class="h-5 w-5"
+          fill="none"
+          stroke="currentColor"
+          stroke-width="2"
+          aria-hidden="true"
+        >
           <rect x="3" y="4" width="18" height="16" rx="2" />
           <circle cx="9" cy="10" r="2" />
           <path d="m21 16-5-5-9 9" />
@@ -166,7 +176,11 @@ function photoOffNotice(ctx: PageContext, photo: PhotoAvailability) {
 function indexingNote(ctx: PageContext, s: NonNullable<ProductsView['indexing']>) {
   const percent = s.total ? Math.floor((s.embedded / s.total) * 100) : 0;
   const eta = s.eta_s !== null ? ctx.t('indexingEta', { minutes: Math.ceil(s.eta_s / 60) }) : '';
-  return html`<p class="mt-3 flex items-center gap-2 text-sm text-slate-500" data-testid="indexing-note" role="status">
+  return html`<p
+    class="mt-3 flex items-center gap-2 text-sm text-slate-500"
+    data-testid="indexing-note"
+    role="status"
+  >
     <span class="inline-block h-2 w-2 shrink-0 animate-pulse rounded-full bg-violet-500"></span>
     ${ctx.t('indexingNote', { done: s.embedded, total: s.total, percent })}${eta}
   </p>`;
@@ -210,7 +224,9 @@ function filtersPanel(ctx: PageContext, view: ProductsView) {
   const { query, facets } = view;
   const problems = view.priceProblems;
   const option = (f: Facet, selected: string | undefined) =>
-    html`<option value="${f.value}" ${f.value === selected ? 'selected' : ''}>${f.value} (${f.count})</option>`;
+    html`<option value="${f.value}" ${f.value === selected ? 'selected' : ''}>
+      ${f.value} (${f.count})
+    </option>`;
   const field =
     'w-full min-w-0 rounded-lg border px-3 py-2.5 text-base outline-none focus:border-violet-500 focus:ring-2 focus:ring-violet-100 sm:text-sm';
   const input = `${field} border-slate-300 bg-white`;
@@ -312,7 +328,14 @@ function toolbar(ctx: PageContext, view: ProductsView) {
       class="ml-auto inline-flex items-center gap-2 rounded-lg px-3 py-2 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50 lg:hidden"
       data-testid="filters-open"
     >
-      <svg viewBox="0 0 24 24" class="h-4 w-4" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
+      <svg
+        viewBox="0 0 24 24"
+        class="h-4 w-4"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2"
+        aria-hidden="true"
+      >
         <path d="M4 6h16M7 12h10M10 18h4" />
       </svg>
       ${t('filters')}${active ? html` <span class="rounded-full bg-violet-600 px-1.5 text-xs text-white" title="${t('filtersActive', { count: active })}">${active}</span>` : ''}
@@ -351,7 +374,10 @@ function grid(ctx: PageContext, view: ProductsView) {
   const similar = view.photo.status !== 'off';
   // The product page's way back: this list, with its search, filters and page.
   const from = listUrl(view.query, {});
-  return html`<ul class="grid grid-cols-2 gap-3 sm:grid-cols-3 sm:gap-4 xl:grid-cols-4" data-testid="product-grid">
+  return html`<ul
+    class="grid grid-cols-2 gap-3 sm:grid-cols-3 sm:gap-4 xl:grid-cols-4"
+    data-testid="product-grid"
+  >
     ${view.result.items.map((p) => {
       const price = formatPrice(p.price, p.currency, ctx.lang);
       const href = productHref(ctx, p, from);
@@ -374,13 +400,18 @@ function grid(ctx: PageContext, view: ProductsView) {
         }
         <div class="flex min-w-0 flex-1 flex-col gap-1 border-t border-slate-100 p-3">
           <p class="truncate text-xs text-slate-500" data-testid="card-category">${p.category ?? ''}</p>
-          <a href="${href}" class="line-clamp-2 break-words font-medium leading-snug text-slate-900 hover:text-violet-700"
+          <a
+            href="${href}"
+            class="line-clamp-2 break-words font-medium leading-snug text-slate-900 hover:text-violet-700"
             >${p.name}</a
           >
           <p class="truncate text-xs text-slate-500">${t('sku')} ${p.sku}</p>
           ${p.supplier ? html`<p class="truncate text-xs text-slate-500" data-testid="card-supplier">${p.supplier}</p>` : ''}
           <div class="mt-auto flex flex-wrap items-end justify-between gap-2 pt-2">
-            <p class="${price ? 'text-lg font-semibold text-slate-900' : 'text-sm text-slate-400'}" data-testid="price">
+            <p
+              class="${price ? 'text-lg font-semibold text-slate-900' : 'text-sm text-slate-400'}"
+              data-testid="price"
+            >
               ${price ?? t('priceOnRequest')}
             </p>
             ${similar && p.imageSha256 ? similarButton(ctx, p.id, 'small') : ''}
@@ -413,7 +444,10 @@ export function similarButton(ctx: PageContext, productId: number, size: 'small'
 function emptyState(ctx: PageContext, view: ProductsView) {
   const { t } = ctx;
   const empty = view.catalogSize === 0;
-  return html`<div class="rounded-2xl border border-dashed border-slate-300 bg-white p-8 text-center sm:p-12" data-testid="empty">
+  return html`<div
+    class="rounded-2xl border border-dashed border-slate-300 bg-white p-8 text-center sm:p-12"
+    data-testid="empty"
+  >
     <p class="text-lg font-medium text-slate-900">${empty ? t('emptyCatalog') : t('noResults')}</p>
     <p class="mt-2 text-sm text-slate-500">
       ${
@@ -443,12 +477,18 @@ function pagination(ctx: PageContext, view: ProductsView) {
     items.push(
       p === current
         ? html`<span aria-current="page" class="${link} bg-violet-600 font-semibold text-white">${p}</span>`
-        : html`<a href="${listUrl(query, { page: p })}" class="${link} bg-white text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50"
+        : html`<a
+            href="${listUrl(query, { page: p })}"
+            class="${link} bg-white text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50"
             >${p}</a
           >`,
     );
   });
-  return html`<nav class="mt-8 flex flex-wrap items-center justify-center gap-2" aria-label="${t('pages')}" data-testid="pagination">
+  return html`<nav
+    class="mt-8 flex flex-wrap items-center justify-center gap-2"
+    aria-label="${t('pages')}"
+    data-testid="pagination"
+  >
     ${current > 1 ? html`<a rel="prev" href="${listUrl(query, { page: current - 1 })}" class="${link} text-slate-600 hover:bg-slate-100" aria-label="${t('prev')}">←<span class="hidden sm:inline"> ${t('prev')}</span></a>` : ''}
     ${items}
     ${current < pages ? html`<a rel="next" href="${listUrl(query, { page: current + 1 })}" class="${link} text-slate-600 hover:bg-slate-100" aria-label="${t('next')}"><span class="hidden sm:inline">${t('next')} </span>→</a>` : ''}

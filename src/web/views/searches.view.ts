@@ -10,7 +10,11 @@ export interface HistoryItem {
   hasThumb: boolean;
 }
 
-const KIND_WORDS = { image: 'searchKind_image', url: 'searchKind_url', similar: 'searchKind_similar' } as const;
+const KIND_WORDS = {
+  image: 'searchKind_image',
+  url: 'searchKind_url',
+  similar: 'searchKind_similar',
+} as const;
 
 export function searchesPage(ctx: PageContext, items: HistoryItem[]): string {
   const { t } = ctx;
@@ -27,7 +31,10 @@ export function searchesPage(ctx: PageContext, items: HistoryItem[]): string {
             >
               ${t('searchesEmpty')}
             </div>`
-          : html`<ul class="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-4 sm:gap-4 lg:grid-cols-6" data-testid="history">
+          : html`<ul
+              class="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-4 sm:gap-4 lg:grid-cols-6"
+              data-testid="history"
+            >
               ${items.map((s) => {
                 const kind = t(KIND_WORDS[s.kind as keyof typeof KIND_WORDS] ?? 'searchKind_image');
                 return html`<li>
@@ -45,7 +52,9 @@ export function searchesPage(ctx: PageContext, items: HistoryItem[]): string {
                             loading="lazy"
                             class="aspect-square h-auto w-full bg-white object-contain"
                           />`
-                        : html`<div class="grid aspect-square place-items-center bg-violet-50 text-sm text-violet-700">
+                        : html`<div
+                            class="grid aspect-square place-items-center bg-violet-50 text-sm text-violet-700"
+                          >
                             ${kind}
                           </div>`
                     }
