@@ -202,8 +202,8 @@ export const WORDS = {
     'Your photo: frame the product to narrow the search',
   ),
   cropHint: w(
-    'Рамку двигают мышью, пальцем или стрелками; Shift+стрелки меняют размер, [ и ] поворачивают.',
-    'Move the frame with the mouse, a finger or the arrow keys; Shift+arrows resize it, [ and ] rotate.',
+    'Рамку двигают мышью, пальцем или стрелками; Shift+стрелки меняют размер, [\u00a0и\u00a0] поворачивают.',
+    'Move the frame with the mouse, a finger or the arrow keys; Shift+arrows resize it, [\u00a0and\u00a0] rotate.',
   ),
   rotateLeft: w('Повернуть влево', 'Rotate left'),
   rotateRight: w('Повернуть вправо', 'Rotate right'),

@@ -146,7 +146,7 @@ if (modal && openButton) {
    * stage afresh and, unless the person frames part of it, the whole turned photo is sent.
    */
   async function rotate(degrees) {
-    if (!file) return;
+    if (!file || !cropper) return;
     rotation = (rotation + degrees / 90 + 4) % 4;
     const bitmap = await createImageBitmap(file);
     const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
@@ -165,7 +165,13 @@ if (modal && openButton) {
     bitmap.close();
     const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.92));
     userCropped = false;
-    await show(URL.createObjectURL(blob));
+    // replace() keeps the cropper on screen while it swaps the photo: no flash of the raw image.
+    const ready = new Promise((resolve) => img.addEventListener('ready', resolve, { once: true }));
+    const previous = img.src;
+    cropper.replace(URL.createObjectURL(blob));
+    await ready;
+    URL.revokeObjectURL(previous);
+    stage.focus();
   }
 
   /** The photo to send: as chosen when untouched, else what the frame holds (all of it unless cropped). */

@@ -195,14 +195,14 @@ function photoBanner(ctx: PageContext, view: ProductsView) {
     class="mt-4 flex flex-wrap items-center gap-3 rounded-2xl border border-violet-200 bg-violet-50 p-3"
     data-testid="photo-banner"
   >
-    ${banner.queryImageUrl ? html`<img src="${banner.queryImageUrl}" alt="${t('queryPhoto')}" width="64" height="64" class="h-16 w-16 rounded-lg bg-white object-contain ring-1 ring-violet-200" />` : ''}
-    <div class="min-w-0 flex-1">
+    ${banner.queryImageUrl ? html`<img src="${banner.queryImageUrl}" alt="${t('queryPhoto')}" width="64" height="64" class="h-16 w-16 shrink-0 rounded-lg bg-white object-contain ring-1 ring-violet-200" />` : ''}
+    <div class="min-w-0 flex-[1_1_12rem]">
       <p class="font-medium text-violet-900">${count}</p>
       <p class="text-sm text-violet-800/80">${t('photoResultsHint')}</p>
     </div>
     <a
       href="${clear}"
-      class="rounded-lg px-3 py-2 text-sm font-medium text-violet-700 ring-1 ring-violet-200 hover:bg-violet-100"
+      class="w-full rounded-lg px-3 py-2 text-center text-sm font-medium text-violet-700 ring-1 ring-violet-200 hover:bg-violet-100 sm:w-auto"
       data-testid="photo-clear"
       >${t('photoClear')}</a
     >
@@ -216,6 +216,31 @@ function priceErrors(ctx: PageContext, problems: PriceProblems | undefined): str
   return texts;
 }
 
+/**
+ * Categories nest with « / »; filtering by a parent includes its children, so parents are options
+ * too (with their children's total), children indented under them. A filter value that no product
+ * has any more stays selectable, so the select never hides an active filter.
+ */
+function categoryTree(facets: Facet[], selected: string | undefined): (Facet & { label?: string })[] {
+  const all = new Map<string, number>(facets.map((f) => [f.value, f.count]));
+  for (const f of facets) {
+    const parts = f.value.split(' / ');
+    for (let i = 1; i < parts.length; i++) {
+      const parent = parts.slice(0, i).join(' / ');
+      all.set(parent, (all.get(parent) ?? 0) + f.count);
+    }
+  }
+  if (selected && !all.has(selected)) all.set(selected, 0);
+  return [...all.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([value, count]) => {
+      const parts = value.split(' / ');
+      const label =
+        parts.length > 1 ? `${'\u00a0\u00a0\u00a0'.repeat(parts.length - 1)}${parts.at(-1)}` : value;
+      return { value, count, label };
+    });
+}
+
 const activeFilterCount = (q: ProductListQuery) =>
   [q.category, q.supplier, q.price_min, q.price_max].filter((v) => v !== undefined).length;
 
@@ -223,9 +248,9 @@ function filtersPanel(ctx: PageContext, view: ProductsView) {
   const { t } = ctx;
   const { query, facets } = view;
   const problems = view.priceProblems;
-  const option = (f: Facet, selected: string | undefined) =>
+  const option = (f: Facet & { label?: string }, selected: string | undefined) =>
     html`<option value="${f.value}" ${f.value === selected ? 'selected' : ''}>
-      ${f.value} (${f.count})
+      ${f.label ?? f.value} (${f.count})
     </option>`;
   const field =
     'w-full min-w-0 rounded-lg border px-3 py-2.5 text-base outline-none focus:border-violet-500 focus:ring-2 focus:ring-violet-100 sm:text-sm';
@@ -275,7 +300,7 @@ function filtersPanel(ctx: PageContext, view: ProductsView) {
         <span class="mb-1 block font-medium text-slate-700">${t('category')}</span>
         <select name="category" class="${input}" data-autosubmit>
           <option value="">${t('allCategories')}</option>
-          ${facets.categories.map((f) => option(f, query.category))}
+          ${categoryTree(facets.categories, query.category).map((f) => option(f, query.category))}
         </select>
       </label>
       <label class="block text-sm">
