@@ -38,8 +38,8 @@ export const WORDS = {
   search: w('Найти', 'Search'),
   byPhoto: w('По фото', 'By photo'),
   photoModeHint: w(
-    'Показаны результаты поиска по фото, поэтому поиск по словам выключен. Чтобы искать по словам, сбросьте поиск по фото.',
-    'You are looking at photo search results, so word search is off. To search by words, clear the photo search.',
+    'Поиск по словам выключен, пока показаны результаты поиска по фото.',
+    'Word search is off while photo search results are shown.',
   ),
   photoModeLeave: w('Искать по словам', 'Search by words'),
 
@@ -182,7 +182,6 @@ export const WORDS = {
   errorTooMany: w('Слишком много запросов', 'Too many requests'),
   errorUnavailable: w('Временно недоступно', 'Temporarily unavailable'),
   errorServer: w('Что-то пошло не так', 'Something went wrong'),
-  errorCode: w('Код ошибки: {code}', 'Error code: {code}'),
   goHome: w('Вернуться в каталог', 'Back to the catalog'),
   goBack: w('Назад', 'Back'),
 

@@ -130,10 +130,11 @@ describe('catalog pages and API', () => {
     const shas = new Set(page.body.match(/\/media\/[0-9a-f]{64}/g));
     assert.equal(shas.size, 2);
     for (const sha of shas) assert.match(page.body, new RegExp(`href="${sha}"`));
+    // A 64 px photo has no pixels for a 2x candidate: offering one would halve its size on retina screens.
     const main = page.body.match(
-      /<img\s+src="\/media\/[0-9a-f]{64}\?w=560"\s+srcset="[^"]+\?w=560 1x, [^"]+\?w=1120 2x"[^>]*>/,
+      /<img\s+src="\/media\/[0-9a-f]{64}\?w=560"\s+srcset="[^"]+\?w=560 1x"[^>]*>/,
     )?.[0];
-    assert.ok(main, 'the main image at the page size, with a 2x one');
+    assert.ok(main, 'the main image at the page size');
     assert.match(main, /width="64"\s+height="64"/);
     assert.doesNotMatch(main, /loading="lazy"/);
     assert.match(page.body, /href="\/products"[^>]*data-testid="back"\s*>← Все товары/);

@@ -45,6 +45,7 @@ if (modal && openButton) {
   const showError = (message) => {
     errorBox.textContent = message;
     errorBox.classList.toggle('hidden', !message);
+    if (message) errorBox.scrollIntoView({ block: 'nearest' });
   };
   const refreshSubmit = () => {
     submit.disabled = !file && !urlInput.value.trim();
@@ -124,6 +125,9 @@ if (modal && openButton) {
           background: false,
           responsive: true,
           toggleDragModeOnDblclick: false,
+          // Browsers apply EXIF orientation themselves; cropper's own check would fetch the blob
+          // (refused by a CSP without blob: in connect-src) only to do the same.
+          checkOrientation: false,
           cropstart: () => (userCropped = true),
         });
         stage.tabIndex = 0;

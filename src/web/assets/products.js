@@ -17,3 +17,22 @@ if (off && notice) {
     notice.classList.add('notice-flash');
   });
 }
+
+// Empty filters stay out of the address (no «supplier=&price_min=»): links stay short and shareable.
+for (const form of document.querySelectorAll('form[method=get]')) {
+  form.addEventListener('submit', () => {
+    for (const field of form.elements) {
+      if (field.name && !field.disabled && field.value === '') {
+        field.disabled = true;
+        field.dataset.emptied = '';
+      }
+    }
+  });
+}
+// Coming back to the page through history, those fields must be usable again.
+window.addEventListener('pageshow', () => {
+  for (const field of document.querySelectorAll('[data-emptied]')) {
+    field.disabled = false;
+    delete field.dataset.emptied;
+  }
+});

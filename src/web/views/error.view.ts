@@ -17,11 +17,11 @@ export function errorPage(ctx: PageContext, status: number, code: string, messag
     html`<section
       class="mx-auto mt-8 max-w-lg rounded-2xl border border-slate-200 bg-white p-6 text-center shadow-sm sm:mt-16 sm:p-10"
       data-testid="error-page"
+      data-error-code="${code}"
     >
       <p class="text-5xl font-bold text-violet-600">${status}</p>
       <h1 class="mt-4 text-xl font-semibold text-slate-900">${title}</h1>
       <p class="mt-2 text-slate-600" data-testid="error-message">${message}</p>
-      <p class="mt-2 font-mono text-xs text-slate-400">${ctx.t('errorCode', { code })}</p>
       <a
         href="${localHref(ctx, '/products')}"
         class="mt-6 inline-flex items-center rounded-lg bg-violet-600 px-4 py-2.5 text-sm font-medium text-white hover:bg-violet-700"

@@ -91,21 +91,9 @@ export function photoModal(ctx: PageContext, options: { threshold: number; uploa
       </div>
       <form id="photo-form" novalidate class="flex min-h-0 flex-1 flex-col">
         <div class="min-h-0 flex-1 overflow-y-auto px-4 py-4 sm:px-6">
-          <input
-            id="photo-file"
-            type="file"
-            accept="image/png,image/jpeg,image/gif,image/webp"
-            class="sr-only"
-            tabindex="-1"
-          />
-          <input
-            id="photo-camera"
-            type="file"
-            accept="image/*"
-            capture="environment"
-            class="sr-only"
-            tabindex="-1"
-          />
+          <!-- Reached through their labels (the drop zone, «Выбрать», «Сделать фото»), never on their own. -->
+          <input id="photo-file" type="file" accept="image/png,image/jpeg,image/gif,image/webp" hidden />
+          <input id="photo-camera" type="file" accept="image/*" capture="environment" hidden />
           <div id="photo-pick">
             <label
               for="photo-file"
@@ -164,10 +152,18 @@ export function photoModal(ctx: PageContext, options: { threshold: number; uploa
               role="group"
               aria-label="${t('photoPreview')}"
               aria-describedby="photo-crop-hint"
-              class="h-64 w-full overflow-hidden rounded-xl bg-slate-100 outline-none focus-visible:ring-4 focus-visible:ring-violet-300 sm:h-80"
+              class="h-64 w-full overflow-hidden rounded-xl bg-slate-100 p-3 outline-none focus-visible:ring-4 focus-visible:ring-violet-300 sm:h-80"
               data-testid="photo-stage"
             >
-              <img id="photo-img" alt="${t('photoPreview')}" class="block max-w-full" data-testid="preview" />
+              <!-- the cropper fills this box; the stage's padding leaves room for the frame's handles -->
+              <div class="h-full w-full">
+                <img
+                  id="photo-img"
+                  alt="${t('photoPreview')}"
+                  class="block max-w-full"
+                  data-testid="preview"
+                />
+              </div>
             </div>
             <p id="photo-crop-hint" class="mt-2 text-xs text-slate-500">${t('cropHint')}</p>
             <div class="mt-2 flex flex-wrap gap-2 text-sm">

@@ -46,9 +46,12 @@ export function productImage(
   const width = natural ? Math.max(1, Math.round(natural.width * scale)) : size;
   const height = natural ? Math.max(1, Math.round(natural.height * scale)) : size;
   const fill = natural ? 'max-h-full max-w-full' : 'h-full w-full';
+  // A 2x candidate only when the photo has the pixels for it: else the browser would halve its size.
+  const sharp2x = !natural || (natural.width >= width * 2 && natural.height >= height * 2);
+  const srcset = `${thumbUrl(sha256, size)} 1x${sharp2x ? `, ${thumbUrl(sha256, size * 2)} 2x` : ''}`;
   return html`<img
     src="${thumbUrl(sha256, size)}"
-    srcset="${thumbUrl(sha256, size)} 1x, ${thumbUrl(sha256, size * 2)} 2x"
+    srcset="${srcset}"
     alt="${options.alt}"
     width="${width}"
     height="${height}"

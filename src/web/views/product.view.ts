@@ -108,8 +108,8 @@ export function productPage(ctx: PageContext, product: ProductDetail, options: P
                   <h2 class="mb-1 text-sm font-semibold uppercase tracking-wide text-slate-500">
                     ${t('description')}
                   </h2>
-                  <p class="whitespace-pre-line break-words leading-relaxed text-slate-700">
-                    ${product.description}
+                  <p class="break-words leading-relaxed text-slate-700" data-testid="description">
+                    ${lines(product.description)}
                   </p>
                 </section>`
               : ''
@@ -130,6 +130,9 @@ function attributeLabel(ctx: PageContext, key: string): string {
   const word = ATTRIBUTE_WORDS[key];
   return word ? ctx.t(word) : key;
 }
+
+/** The description's own line breaks, kept (the template's indentation must not show). */
+const lines = (text: string) => text.split(/\r?\n/).map((line, i) => (i ? html`<br />${line}` : line));
 
 function attributeValue(v: unknown) {
   const text = typeof v === 'string' ? v : JSON.stringify(v);

@@ -198,7 +198,7 @@ function photoBanner(ctx: PageContext, view: ProductsView) {
     ${banner.queryImageUrl ? html`<img src="${banner.queryImageUrl}" alt="${t('queryPhoto')}" width="64" height="64" class="h-16 w-16 shrink-0 rounded-lg bg-white object-contain ring-1 ring-violet-200" />` : ''}
     <div class="min-w-0 flex-[1_1_12rem]">
       <p class="font-medium text-violet-900">${count}</p>
-      <p class="text-sm text-violet-800/80">${t('photoResultsHint')}</p>
+      <p class="hidden text-sm text-violet-800/80 sm:block">${t('photoResultsHint')}</p>
     </div>
     <a
       href="${clear}"
@@ -290,7 +290,7 @@ function filtersPanel(ctx: PageContext, view: ProductsView) {
         >✕</a
       >
     </div>
-    <form method="get" action="/products#results" class="space-y-4" id="filters-form">
+    <form method="get" action="/products" class="space-y-4" id="filters-form">
       ${query.q ? html`<input type="hidden" name="q" value="${query.q}" />` : ''}
       ${query.image_search ? html`<input type="hidden" name="image_search" value="${query.image_search}" />` : ''}
       ${query.sort ? html`<input type="hidden" name="sort" value="${query.sort}" />` : ''}
