@@ -50,7 +50,7 @@ export const ASPARAGUS = storePhoto('train/Vegetables/Asparagus/Asparagus_012.jp
 export const BANANA = storePhoto('val/Fruit/Banana/Banana_001.jpg');
 
 const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
   "connect-src 'self'; object-src 'none'; frame-ancestors 'none'";
 
 export interface DemoStore {

@@ -131,7 +131,15 @@ describe('search by photo in chromium, with the real model and real store photos
         if (phone) {
           const box = (await dialog(page).boundingBox())!;
           assert.deepEqual([box.x, box.y, box.width, box.height], [0, 0, vp.width, vp.height], 'full screen');
-          assert.ok(await page.getByRole('button', { name: 'Сделать фото' }).isVisible());
+          // «Сделать фото» asks the phone for its camera (capture), «Выбрать» for its gallery.
+          const [camera] = await Promise.all([
+            page.waitForEvent('filechooser'),
+            page.getByRole('button', { name: 'Сделать фото' }).click(),
+          ]);
+          assert.equal(await camera.element().getAttribute('capture'), 'environment');
+          await camera.setFiles(BANANA);
+          await cropperReady(page);
+          await page.getByRole('button', { name: 'Другое фото' }).click();
         }
         await page.keyboard.press('Escape');
         await dialog(page).waitFor({ state: 'hidden' });
@@ -219,7 +227,6 @@ describe('search by photo in chromium, with the real model and real store photos
         assert.match(await page.getByTestId('photo-banner').innerText(), /\d+ товар\S* по фото/);
         await assertNoHorizontalScroll(page);
         await shot(page, vp, '04-results');
-        await shot(page, vp, '04-results-full', true);
         await page.close();
       });
 
@@ -260,30 +267,52 @@ describe('search by photo in chromium, with the real model and real store photos
         await page.close();
       });
 
-      it('crops and rotates from the keyboard; the threshold reads in % like the cards', async () => {
+      it('crops (keyboard on a desktop, dragging the frame on a phone) and sends only the frame; threshold in %', async () => {
         const page = await catalog();
-        await page.getByRole('button', { name: 'По фото' }).focus();
-        await page.keyboard.press('Enter');
-        await dialog(page).waitFor({ state: 'visible' });
+        if (phone) {
+          await openDialog(page);
+        } else {
+          await page.getByRole('button', { name: 'По фото' }).focus();
+          await page.keyboard.press('Enter');
+          await dialog(page).waitFor({ state: 'visible' });
+        }
         await choose(page, ASPARAGUS);
         await cropperReady(page);
-        const before = await page.locator('#photo-img').getAttribute('src');
-        await page.keyboard.press(']');
-        await page.waitForFunction(
-          (src) => document.getElementById('photo-img')?.getAttribute('src') !== src,
-          before,
-        );
-        await cropperReady(page);
-        assert.equal(await page.evaluate(() => document.activeElement?.id), 'photo-stage');
-        for (let i = 0; i < 6; i++) await page.keyboard.press('Shift+ArrowLeft');
-        for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
-        await shot(page, vp, '08-keyboard-crop');
+        if (phone) {
+          // The photo stays 348×464: drag the top-left handle a third of the way in.
+          const box = (await page.locator('#photo-stage .cropper-crop-box').boundingBox())!;
+          const handle = (await page.locator('#photo-stage .cropper-point.point-nw').boundingBox())!;
+          assert.ok(handle.width >= 20, `a handle a finger can hold (${handle.width} px)`);
+          await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+          await page.mouse.down();
+          await page.mouse.move(box.x + box.width / 3, box.y + box.height / 3, { steps: 5 });
+          await page.mouse.up();
+        } else {
+          const before = await page.locator('#photo-img').getAttribute('src');
+          await page.keyboard.press(']');
+          await page.waitForFunction(
+            (src) => document.getElementById('photo-img')?.getAttribute('src') !== src,
+            before,
+          );
+          await cropperReady(page);
+          assert.equal(await page.evaluate(() => document.activeElement?.id), 'photo-stage');
+          for (let i = 0; i < 6; i++) await page.keyboard.press('Shift+ArrowLeft');
+          for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+        }
+        await shot(page, vp, '08-crop');
         await page.locator('#photo-threshold').fill('0.4');
         assert.equal(await page.locator('#photo-threshold-value').innerText(), '40%');
         const request = await submit(page);
         const size = await sentImageSize(request);
-        assert.equal(size.height, 348, 'the frame keeps the full height of the turned photo');
-        assert.ok(size.width < 464 - 40, `only the framed part is sent (${size.width} px wide)`);
+        if (phone) {
+          assert.ok(
+            size.width < 348 * 0.75 && size.height < 464 * 0.75,
+            `only the frame (${size.width}×${size.height})`,
+          );
+        } else {
+          assert.equal(size.height, 348, 'the frame keeps the full height of the turned photo');
+          assert.ok(size.width < 464 - 40, `only the framed part is sent (${size.width} px wide)`);
+        }
         assert.equal(multipartParts(request).get('threshold')?.bytes.toString(), '0.4');
         await page.waitForURL(/image_search=/);
         await page.close();

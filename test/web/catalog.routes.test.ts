@@ -194,6 +194,31 @@ describe('catalog pages and API', () => {
     }
   });
 
+  it('says on the page why «По фото» is off while the photos are being indexed', async () => {
+    const indexing = await createWebServer(
+      ctx,
+      {
+        photoAvailability: async () => ({
+          status: 'off',
+          reason: 'indexing',
+          done: 90,
+          total: 200,
+          running: true,
+          fix: undefined,
+        }),
+      },
+      { logger: false },
+    );
+    try {
+      const page = (await indexing.inject({ method: 'GET', url: '/products' })).body;
+      assert.match(page, /id="photo-search-open"\s+aria-disabled="true"/);
+      assert.match(page, /Поиск по фото пока недоступен: идёт индексация фото — 45% \(90 из 200\)\./);
+      assert.doesNotMatch(page, /Как исправить/, 'nothing to fix: it is under way');
+    } finally {
+      await indexing.close();
+    }
+  });
+
   it('GET /api/health reports the stores and the model', async () => {
     const body = (await get('/api/health')).json();
     assert.equal(body.status, 'ok');
