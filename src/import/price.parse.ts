@@ -41,7 +41,8 @@ export function namedCurrencyOf(token: string): string | null {
  * A price as people write it: «1 250,00 ₽», "1,250.00", "1 000", "$12.50", "12,5 руб.",
  * "1.250,00 €", "RUB 1 250". Thousands may be grouped with spaces (also non-breaking and thin
  * ones), apostrophes, commas or dots; the decimal mark is whichever of "," and "." comes last when
- * both appear, and a lone comma followed by exactly three digits groups thousands ("1,250" = 1250).
+ * both appear, and a lone comma or point followed by exactly three digits groups thousands
+ * ("1,250" = "1.250" = 1250: prices have no third decimal).
  * A number from a spreadsheet cell is taken as it is. Empty → null.
  */
 export function parsePrice(value: unknown): ParsedPrice | null {
@@ -99,8 +100,8 @@ function parseAmount(text: string): number | null {
       // "1.250.000" or "1,250,000": grouping only
       if (!validGroups(s, mark)) return null;
       s = parts.join('');
-    } else if (mark === ',' && /^\d{1,3},\d{3}$/.test(s)) {
-      s = parts.join(''); // "1,250": thousands, as English price lists write them
+    } else if (/^[1-9]\d{0,2}[.,]\d{3}$/.test(s)) {
+      s = parts.join(''); // "1,250", "1.250": thousands (prices have no third decimal)
     } else {
       s = parts.join('.');
     }

@@ -1,9 +1,9 @@
+import { t } from './words.js';
+
 // Live progress of one import: polls its state and moves the bar and the counts; when the import
 // ends, the page reloads to show the summary and the failed rows. Without JavaScript the page
 // refreshes itself instead (<noscript> meta refresh).
 const root = document.querySelector('[data-import-job]');
-const island = document.getElementById('admin-words');
-const words = island ? JSON.parse(island.textContent) : {};
 const POLL_MS = 1000;
 
 function fill(template, values) {
@@ -25,8 +25,8 @@ async function poll() {
     if (text) {
       text.textContent =
         job.total_rows === null
-          ? words.reading
-          : fill(words.progress, {
+          ? t('reading')
+          : fill(t('progress'), {
               done: Number(job.processed_rows).toLocaleString(lang),
               total: Number(job.total_rows).toLocaleString(lang),
             });

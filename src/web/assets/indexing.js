@@ -1,7 +1,7 @@
+import { t } from './words.js';
+
 // Live numbers on «Индексация»: polls the overview and updates each model's card in place.
 const root = document.querySelector('[data-indexing]');
-const island = document.getElementById('admin-words');
-const words = island ? JSON.parse(island.textContent) : {};
 const POLL_MS = 2000;
 
 const fill = (template, values) =>
@@ -10,8 +10,8 @@ const fill = (template, values) =>
 function eta(seconds, lang) {
   if (seconds === null || seconds === undefined) return '—';
   if (seconds < 90)
-    return fill(words.etaSeconds, { count: Math.max(1, Math.round(seconds)).toLocaleString(lang) });
-  return fill(words.etaMinutes, { count: Math.round(seconds / 60).toLocaleString(lang) });
+    return fill(t('etaSeconds'), { count: Math.max(1, Math.round(seconds)).toLocaleString(lang) });
+  return fill(t('etaMinutes'), { count: Math.round(seconds / 60).toLocaleString(lang) });
 }
 
 async function poll() {
@@ -30,9 +30,9 @@ async function poll() {
       set('done', m.done.toLocaleString(lang));
       set('pending', m.pending.toLocaleString(lang));
       set('failed', m.failed.toLocaleString(lang));
-      set('rate', m.images_per_s > 0 ? fill(words.rate, { rate: m.images_per_s.toLocaleString(lang) }) : '—');
+      set('rate', m.images_per_s > 0 ? fill(t('rate'), { rate: m.images_per_s.toLocaleString(lang) }) : '—');
       set('eta', m.pending ? eta(m.eta_s, lang) : '—');
-      set('of', fill(words.of, { done: m.done.toLocaleString(lang), total: m.total.toLocaleString(lang) }));
+      set('of', fill(t('of'), { done: m.done.toLocaleString(lang), total: m.total.toLocaleString(lang) }));
       card.querySelector('[data-field="running"]')?.classList.toggle('hidden', !m.running);
       const bar = card.querySelector('[data-progress]');
       const fillEl = card.querySelector('[data-progress-fill]');

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { appError, isAppError } from '../../errors/app-error.ts';
 import type { IndexStatusService } from '../../indexer/index-status.service.ts';
-import { adminTranslator } from '../i18n.ts';
 import { readMultipartForm } from '../multipart.form.ts';
 import { webActor } from '../web.actor.ts';
 import { local } from '../views/admin.parts.ts';
@@ -41,7 +40,7 @@ export function registerIndexingRoutes(app: FastifyInstance, deps: { status: Ind
     const failures = overview.unavailable ? null : { model, page, ...(await status.failures(model, page)) };
     const raw = request.query as Record<string, unknown>;
     const key = typeof raw.done === 'string' ? NOTICES[raw.done as keyof typeof NOTICES] : undefined;
-    const t = adminTranslator(ctx.lang);
+    const t = ctx.t;
     const noticeText = key
       ? t(key, { count: Number(raw.count) || 0, model: typeof raw.model === 'string' ? raw.model : '' })
       : undefined;

@@ -6,7 +6,6 @@ import type { AppConfig } from '../../config/config.schema.ts';
 import { appError, isAppError, type AppError } from '../../errors/app-error.ts';
 import { looksLikeImage } from '../../images/images.probe.ts';
 import type { IndexStatusService } from '../../indexer/index-status.service.ts';
-import { adminTranslator } from '../i18n.ts';
 import { readMultipartForm } from '../multipart.form.ts';
 import { webActor } from '../web.actor.ts';
 import { local } from '../views/admin.parts.ts';
@@ -76,9 +75,7 @@ export function registerProductEditRoutes(
           product,
           form: extra.form,
           error: extra.error,
-          notice: key
-            ? adminTranslator(ctx.lang)(key, { count: Number.isFinite(count) ? count : 1 })
-            : undefined,
+          notice: key ? ctx.t(key, { count: Number.isFinite(count) ? count : 1 }) : undefined,
           maxPhotoBytes: config.uploadMaxBytes,
           indexing: Boolean(deps.status),
         }),

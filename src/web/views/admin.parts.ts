@@ -1,5 +1,5 @@
-import { html, raw, type SafeHtml } from '../html.ts';
-import { adminTranslator, type AdminTranslate } from '../i18n.ts';
+import { html, type SafeHtml } from '../html.ts';
+import type { Translate } from '../../i18n/i18n.translate.ts';
 import type { PageContext } from './layout.view.ts';
 
 /** Shared look of the catalog management pages (import, editing, indexing). */
@@ -23,8 +23,8 @@ export const ui = {
   link: 'text-violet-700 hover:underline',
 } as const;
 
-export function words(ctx: PageContext): AdminTranslate {
-  return adminTranslator(ctx.lang);
+export function words(ctx: PageContext): Translate {
+  return ctx.t;
 }
 
 /** A path in the page's language (?lang=en kept). */
@@ -95,12 +95,4 @@ export function progressBar(done: number, total: number | null, label: string): 
       data-progress-fill
     ></div>
   </div>`;
-}
-
-/** The page's words for its script, as a JSON data island (scripts carry no text of their own). */
-export function wordsIsland(values: Record<string, string>): SafeHtml {
-  const json = JSON.stringify(values).replace(/</g, '\\u003c');
-  return html`<script type="application/json" id="admin-words">
-    ${raw(json)}
-  </script>`;
 }

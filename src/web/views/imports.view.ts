@@ -1,9 +1,9 @@
 import type { ImportJob, ImportRowError, ImportStatus } from '../../import/import-job.repository.ts';
 import { FIELDS, REQUIRED_FIELDS, type ColumnMapping } from '../../import/column.mapping.ts';
 import { html, type SafeHtml } from '../html.ts';
-import type { AdminTranslate } from '../i18n.ts';
+import type { Translate } from '../../i18n/i18n.translate.ts';
 import { layout, type PageContext } from './layout.view.ts';
-import { local, notice, progressBar, ui, words, wordsIsland } from './admin.parts.ts';
+import { local, notice, progressBar, ui, words } from './admin.parts.ts';
 
 export interface ImportLimitsView {
   fileBytes: number;
@@ -39,7 +39,7 @@ const STATUS_STYLE: Record<ImportStatus, string> = {
   cancelled: 'bg-slate-100 text-slate-600 ring-slate-200',
 };
 
-function statusBadge(t: AdminTranslate, status: ImportStatus): SafeHtml {
+function statusBadge(t: Translate, status: ImportStatus): SafeHtml {
   return html`<span
     class="${`inline-flex rounded-full px-2.5 py-0.5 text-xs font-medium ring-1 ${STATUS_STYLE[status]}`}"
     data-testid="import-status"
@@ -137,7 +137,7 @@ export function importsPage(ctx: PageContext, view: ImportsView): string {
   );
 }
 
-function recentList(ctx: PageContext, t: AdminTranslate, jobs: ImportJob[]): SafeHtml {
+function recentList(ctx: PageContext, t: Translate, jobs: ImportJob[]): SafeHtml {
   return html`<ul class="mt-3 divide-y divide-slate-100" data-testid="import-list">
     ${jobs.map(
       (job) =>
@@ -269,18 +269,18 @@ export function importJobPage(ctx: PageContext, view: ImportJobView): string {
           </div>
         </section>
         ${view.errors.length ? failures(ctx, t, job, view.errors, errorsLeft) : ''}
-      </div>
-      ${wordsIsland({
-        reading: t('importReading'),
-        progress: t('importProgress'), // {done} and {total} filled by the script
-      })}`,
-    { scripts: finished ? [] : ['/assets/import-progress.js'] },
+      </div>`,
+    {
+      scripts: finished ? [] : ['/assets/import-progress.js'],
+      // {done} and {total} are filled by the script
+      words: { reading: t('importReading'), progress: t('importProgress') },
+    },
   );
 }
 
 function failures(
   ctx: PageContext,
-  t: AdminTranslate,
+  t: Translate,
   job: ImportJob,
   errors: ImportRowError[],
   left: number,

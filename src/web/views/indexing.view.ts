@@ -1,9 +1,9 @@
 import type { FailedImage, IndexOverview, ModelIndexState } from '../../indexer/index-status.service.ts';
 import { html, type SafeHtml } from '../html.ts';
-import type { AdminTranslate } from '../i18n.ts';
+import type { Translate } from '../../i18n/i18n.translate.ts';
 import { layout, type PageContext } from './layout.view.ts';
-import { local, notice, progressBar, ui, words, wordsIsland } from './admin.parts.ts';
-import { thumbUrl } from './products.view.ts';
+import { local, notice, progressBar, ui, words } from './admin.parts.ts';
+import { thumbUrl } from '../thumbnails.ts';
 
 export interface IndexingView {
   overview: IndexOverview;
@@ -12,7 +12,7 @@ export interface IndexingView {
   error?: string | undefined;
 }
 
-export function etaText(t: AdminTranslate, seconds: number | null): string {
+export function etaText(t: Translate, seconds: number | null): string {
   if (seconds === null) return '—';
   if (seconds < 90) return t('idxEtaSeconds', { count: Math.max(1, Math.round(seconds)) });
   return t('idxEtaMinutes', { count: Math.round(seconds / 60) });
@@ -26,48 +26,50 @@ export function indexingPage(ctx: PageContext, view: IndexingView): string {
     ctx,
     t('indexingTitle'),
     html`<div class="mx-auto max-w-5xl space-y-6" data-indexing>
-        <header>
-          <h1 class="${ui.h1}">${t('indexingTitle')}</h1>
-          <p class="mt-2 max-w-3xl text-slate-600">${t('indexingIntro')}</p>
-        </header>
-        ${notice(view.notice)} ${notice(view.error, 'error')}
-        ${
-          overview.unavailable
-            ? notice(t('idxUnavailable', { reason: overview.unavailable }), 'error')
-            : html`<section class="${`${ui.card} space-y-2`}" data-testid="serving">
-                  <p class="font-medium text-slate-900">
-                    ${overview.serving ? t('idxServing', { model: overview.serving }) : t('idxServingNone')}
-                  </p>
-                  ${overview.building ? html`<p class="text-sm text-slate-600">${t('idxBuilding', { model: overview.building })}</p>` : ''}
-                  <form
-                    method="post"
-                    action="${local(ctx, '/indexing/reindex')}"
-                    enctype="multipart/form-data"
-                    class="pt-2"
-                  >
-                    <button class="${ui.secondary}" data-testid="reindex-all">${t('idxReindexAll')}</button>
-                    <p class="${ui.hint}">${t('idxReindexHint')}</p>
-                  </form>
-                </section>
-                ${
-                  overview.models.length === 0
-                    ? html`<p class="text-slate-500">${t('idxNoModels')}</p>`
-                    : overview.models.map((m) => modelCard(ctx, t, m))
-                }
-                ${view.failures ? failures(ctx, t, view.failures) : ''}`
-        }
-      </div>
-      ${wordsIsland({
+      <header>
+        <h1 class="${ui.h1}">${t('indexingTitle')}</h1>
+        <p class="mt-2 max-w-3xl text-slate-600">${t('indexingIntro')}</p>
+      </header>
+      ${notice(view.notice)} ${notice(view.error, 'error')}
+      ${
+        overview.unavailable
+          ? notice(t('idxUnavailable', { reason: overview.unavailable }), 'error')
+          : html`<section class="${`${ui.card} space-y-2`}" data-testid="serving">
+                <p class="font-medium text-slate-900">
+                  ${overview.serving ? t('idxServing', { model: overview.serving }) : t('idxServingNone')}
+                </p>
+                ${overview.building ? html`<p class="text-sm text-slate-600">${t('idxBuilding', { model: overview.building })}</p>` : ''}
+                <form
+                  method="post"
+                  action="${local(ctx, '/indexing/reindex')}"
+                  enctype="multipart/form-data"
+                  class="pt-2"
+                >
+                  <button class="${ui.secondary}" data-testid="reindex-all">${t('idxReindexAll')}</button>
+                  <p class="${ui.hint}">${t('idxReindexHint')}</p>
+                </form>
+              </section>
+              ${
+                overview.models.length === 0
+                  ? html`<p class="text-slate-500">${t('idxNoModels')}</p>`
+                  : overview.models.map((m) => modelCard(ctx, t, m))
+              }
+              ${view.failures ? failures(ctx, t, view.failures) : ''}`
+      }
+    </div>`,
+    {
+      scripts: overview.unavailable ? [] : ['/assets/indexing.js'],
+      words: {
         rate: t('idxRateValue'),
         of: t('idxOf'),
         etaSeconds: t('idxEtaSeconds'),
         etaMinutes: t('idxEtaMinutes'),
-      })}`,
-    { scripts: overview.unavailable ? [] : ['/assets/indexing.js'] },
+      },
+    },
   );
 }
 
-function modelCard(ctx: PageContext, t: AdminTranslate, m: ModelIndexState): SafeHtml {
+function modelCard(ctx: PageContext, t: Translate, m: ModelIndexState): SafeHtml {
   const locale = ctx.lang === 'ru' ? 'ru-RU' : 'en-US';
   const badge = (text: string, colour: string) =>
     html`<span class="${`rounded-full px-2.5 py-0.5 text-xs font-medium ring-1 ${colour}`}">${text}</span>`;
@@ -125,7 +127,7 @@ function modelCard(ctx: PageContext, t: AdminTranslate, m: ModelIndexState): Saf
   </section>`;
 }
 
-function failures(ctx: PageContext, t: AdminTranslate, f: NonNullable<IndexingView['failures']>): SafeHtml {
+function failures(ctx: PageContext, t: Translate, f: NonNullable<IndexingView['failures']>): SafeHtml {
   const pageLink = (page: number) =>
     local(ctx, `/indexing?model=${encodeURIComponent(f.model)}&page=${page}`);
   return html`<section class="${ui.card}" data-testid="failures">

@@ -2,11 +2,11 @@ import { formatAttributes, type ProductForm } from '../../catalog/product-edit.s
 import type { ProductDetail } from '../../catalog/catalog.types.ts';
 import { MAX_IMAGES_PER_PRODUCT } from '../../catalog/catalog.import.ts';
 import { html, type SafeHtml } from '../html.ts';
-import type { AdminTranslate } from '../i18n.ts';
+import type { Translate } from '../../i18n/i18n.translate.ts';
 import { layout, type PageContext } from './layout.view.ts';
 import { local, notice, ui, words } from './admin.parts.ts';
 import { formatBytes } from './imports.view.ts';
-import { thumbUrl } from './products.view.ts';
+import { thumbUrl } from '../thumbnails.ts';
 
 export interface ProductEditView {
   product: ProductDetail;
@@ -55,7 +55,7 @@ export function productEditPage(ctx: PageContext, view: ProductEditView): string
   );
 }
 
-function fieldsForm(ctx: PageContext, t: AdminTranslate, base: string, v: ProductForm): SafeHtml {
+function fieldsForm(ctx: PageContext, t: Translate, base: string, v: ProductForm): SafeHtml {
   const input = (
     name: keyof ProductForm,
     label: string,
@@ -109,7 +109,7 @@ ${v.attributes ?? ''}</textarea>
   </form>`;
 }
 
-function photos(ctx: PageContext, t: AdminTranslate, view: ProductEditView): SafeHtml {
+function photos(ctx: PageContext, t: Translate, view: ProductEditView): SafeHtml {
   const { product } = view;
   const base = `/products/${product.id}/images`;
   const last = product.images.length - 1;
@@ -201,7 +201,7 @@ function photos(ctx: PageContext, t: AdminTranslate, view: ProductEditView): Saf
   </section>`;
 }
 
-function dangerZone(ctx: PageContext, t: AdminTranslate, view: ProductEditView): SafeHtml {
+function dangerZone(ctx: PageContext, t: Translate, view: ProductEditView): SafeHtml {
   const { product } = view;
   return html`<section class="${`${ui.card} ring-1 ring-red-100`}" data-testid="danger-zone">
     <h2 class="${`${ui.h2} text-red-800`}">${t('editDanger')}</h2>

@@ -1,156 +1,238 @@
-export type Lang = 'ru' | 'en';
+/**
+ * Every word of the UI, once, in each language: pages, the photo dialog and the browser scripts
+ * (which get theirs from the page). Error messages live in src/errors/error.catalog.ts.
+ * `{name}` is filled from params; an entry with forms is chosen by `count` with the language's
+ * plural rules (Intl.PluralRules: ru one/few/many, en one/other).
+ */
 
-const ru = {
-  appName: 'Витрина',
-  tagline: 'Каталог товаров поставщиков',
-  searchPlaceholder: 'Название, описание или артикул',
-  search: 'Найти',
-  byPhoto: 'По фото',
-  filters: 'Фильтры',
-  category: 'Категория',
-  allCategories: 'Все категории',
-  supplier: 'Поставщик',
-  allSuppliers: 'Все поставщики',
-  price: 'Цена',
-  priceFrom: 'от',
-  priceTo: 'до',
-  apply: 'Применить',
-  reset: 'Сбросить',
-  sort: 'Сортировка',
-  perPage: 'На странице',
-  sorts: {
-    relevance: 'По релевантности',
-    name: 'По названию',
-    price_asc: 'Сначала дешевле',
-    price_desc: 'Сначала дороже',
-    newest: 'Сначала новые',
-  },
-  priceOnRequest: 'Цена по запросу',
-  noResults: 'Ничего не нашлось',
-  noResultsHint: 'Попробуйте другой запрос или сбросьте фильтры.',
-  emptyCatalog: 'Каталог пока пуст',
-  emptyCatalogHint: 'Загрузите товары: npx vitrina import файл.csv — или демо-каталог: npx vitrina demo',
-  fuzzyNote: 'Точных совпадений нет — показаны похожие по написанию',
-  prev: 'Назад',
-  next: 'Вперёд',
-  page: 'Страница',
-  of: 'из',
-  back: 'Все товары',
-  sku: 'Артикул',
-  description: 'Описание',
-  details: 'Характеристики',
-  images: 'Фотографии',
-  notFound: 'Страница не найдена',
-  notFoundProduct: 'Такого товара нет в каталоге',
-  badRequest: 'Неверный запрос',
-  serverError: 'Что-то пошло не так',
-  goHome: 'Вернуться в каталог',
-  countProducts: (n: number) => `${n.toLocaleString('ru-RU')} ${plural(n, 'товар', 'товара', 'товаров')}`,
-  showing: (from: number, to: number, total: number) => `${from}–${to} из ${total.toLocaleString('ru-RU')}`,
-};
-
-type Messages = typeof ru;
-
-const en: Messages = {
-  appName: 'Vitrina',
-  tagline: 'Supplier product catalog',
-  searchPlaceholder: 'Name, description or SKU',
-  search: 'Search',
-  byPhoto: 'By photo',
-  filters: 'Filters',
-  category: 'Category',
-  allCategories: 'All categories',
-  supplier: 'Supplier',
-  allSuppliers: 'All suppliers',
-  price: 'Price',
-  priceFrom: 'from',
-  priceTo: 'to',
-  apply: 'Apply',
-  reset: 'Reset',
-  sort: 'Sort',
-  perPage: 'Per page',
-  sorts: {
-    relevance: 'Relevance',
-    name: 'Name',
-    price_asc: 'Price: low to high',
-    price_desc: 'Price: high to low',
-    newest: 'Newest',
-  },
-  priceOnRequest: 'Price on request',
-  noResults: 'Nothing found',
-  noResultsHint: 'Try another query or reset the filters.',
-  emptyCatalog: 'The catalog is empty',
-  emptyCatalogHint: 'Import products: npx vitrina import file.csv — or the demo catalog: npx vitrina demo',
-  fuzzyNote: 'No exact matches — showing similar spellings',
-  prev: 'Previous',
-  next: 'Next',
-  page: 'Page',
-  of: 'of',
-  back: 'All products',
-  sku: 'SKU',
-  description: 'Description',
-  details: 'Details',
-  images: 'Photos',
-  notFound: 'Page not found',
-  notFoundProduct: 'This product is not in the catalog',
-  badRequest: 'Bad request',
-  serverError: 'Something went wrong',
-  goHome: 'Back to the catalog',
-  countProducts: (n: number) => `${n.toLocaleString('en-US')} product${n === 1 ? '' : 's'}`,
-  showing: (from: number, to: number, total: number) => `${from}–${to} of ${total.toLocaleString('en-US')}`,
-};
-
-export type { Messages };
-export const messages: Record<Lang, Messages> = { ru, en };
-
-function plural(n: number, one: string, few: string, many: string): string {
-  const mod10 = n % 10;
-  const mod100 = n % 100;
-  if (mod10 === 1 && mod100 !== 11) return one;
-  if (mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14)) return few;
-  return many;
-}
-
-/** ?lang= wins, then the browser's Accept-Language; Russian by default. */
-export function pickLang(queryLang: unknown, acceptLanguage: string | undefined): Lang {
-  if (queryLang === 'en' || queryLang === 'ru') return queryLang;
-  const first = acceptLanguage
-    ?.split(',')
-    .map((part) => {
-      const [tag = '', q] = part.trim().split(';q=');
-      return { tag: tag.toLowerCase(), q: q ? Number(q) : 1 };
-    })
-    .filter((l) => l.tag.startsWith('en') || l.tag.startsWith('ru'))
-    .sort((a, b) => b.q - a.q)[0];
-  return first?.tag.startsWith('en') ? 'en' : 'ru';
-}
-
-export function formatPrice(price: number | null, currency: string | null, lang: Lang): string | null {
-  if (price === null) return null;
-  const locale = lang === 'ru' ? 'ru-RU' : 'en-US';
-  try {
-    if (currency) return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(price);
-  } catch {
-    // unknown currency code: fall through to a plain number
-  }
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(price)}${currency ? ` ${currency}` : ''}`;
-}
-
-// ── catalog management (imports, product editing, indexing) ─────────────────────────────────
-// Written in the shape of the UI dictionary issue 12 brings (src/i18n): entries move there as they are.
-
-interface Forms {
+export interface Forms {
   one: string;
   few?: string;
   many?: string;
   other: string;
 }
-type Text = string | Forms;
-const w = (ru: Text, en: Text) => ({ ru, en });
+export type Text = string | Forms;
+interface Entry {
+  ru: Text;
+  en: Text;
+}
+
+const w = (ru: Text, en: Text): Entry => ({ ru, en });
+/** Russian plural forms: 1 товар, 2 товара, 5 товаров (`other` is for fractions: 1,5 товара). */
 const ru3 = (one: string, few: string, many: string): Forms => ({ one, few, many, other: few });
 const en2 = (one: string, other: string): Forms => ({ one, other });
 
-export const ADMIN_WORDS = {
+export const WORDS = {
+  // ── layout ────────────────────────────────────────────────────────────────────────────────
+  appName: w('Витрина', 'Vitrina'),
+  tagline: w('Каталог товаров поставщиков', 'Supplier product catalog'),
+  catalog: w('Каталог', 'Catalog'),
+  navSearches: w('Мои поиски по фото', 'My photo searches'),
+  navSearchesShort: w('Поиски', 'Searches'),
+  /** the link to the other language, named in that language */
+  switchLanguage: w('English', 'Русский'),
+
+  // ── search bar ────────────────────────────────────────────────────────────────────────────
+  searchLabel: w('Поиск по каталогу', 'Search the catalog'),
+  searchPlaceholder: w('Название, описание или артикул', 'Name, description or SKU'),
+  search: w('Найти', 'Search'),
+  byPhoto: w('По фото', 'By photo'),
+  photoModeHint: w(
+    'Поиск по словам выключен, пока показаны результаты поиска по фото.',
+    'Word search is off while photo search results are shown.',
+  ),
+  photoModeLeave: w('Искать по словам', 'Search by words'),
+
+  // ── search by photo: availability ─────────────────────────────────────────────────────────
+  photoOffModel: w(
+    'Поиск по фото недоступен: модель распознавания «{model}» не загружена.',
+    'Search by photo is unavailable: the recognition model “{model}” is not loaded.',
+  ),
+  photoOffVectors: w(
+    'Поиск по фото недоступен: нет хранилища векторов.',
+    'Search by photo is unavailable: there is no vector store.',
+  ),
+  photoOffIndexing: w(
+    'Поиск по фото пока недоступен: идёт индексация фото — {percent}% ({done} из {total}).',
+    'Search by photo is not ready yet: indexing photos — {percent}% ({done} of {total}).',
+  ),
+  photoOffNotIndexed: w(
+    'Поиск по фото недоступен: фото товаров ещё не проиндексированы ({done} из {total}).',
+    'Search by photo is unavailable: the product photos are not indexed yet ({done} of {total}).',
+  ),
+  photoOffNoImages: w(
+    'Поиск по фото недоступен: в каталоге пока нет фотографий товаров.',
+    'Search by photo is unavailable: the catalog has no product photos yet.',
+  ),
+  photoOffFix: w('Как исправить: {fix}', 'To fix: {fix}'),
+  photoOffModelLoading: w(
+    'Модель поиска по фото загружается: первый поиск может занять чуть дольше.',
+    'The photo search model is loading: the first search may take a little longer.',
+  ),
+  indexingNote: w(
+    'Готовим фото для поиска по фото: {done} из {total} ({percent}%)',
+    'Preparing photos for search by photo: {done} of {total} ({percent}%)',
+  ),
+  indexingEta: w(', осталось около {minutes} мин', ', about {minutes} min left'),
+
+  // ── filters ───────────────────────────────────────────────────────────────────────────────
+  filters: w('Фильтры', 'Filters'),
+  filtersActive: w(
+    ru3('{count} фильтр', '{count} фильтра', '{count} фильтров'),
+    en2('{count} filter', '{count} filters'),
+  ),
+  closeFilters: w('Закрыть фильтры', 'Close filters'),
+  category: w('Категория', 'Category'),
+  allCategories: w('Все категории', 'All categories'),
+  supplier: w('Поставщик', 'Supplier'),
+  allSuppliers: w('Все поставщики', 'All suppliers'),
+  price: w('Цена', 'Price'),
+  priceFrom: w('от', 'from'),
+  priceTo: w('до', 'to'),
+  priceNotNumber: w(
+    '«{value}» — не цена. Введите число, например 1\u00a0000 или 1\u00a0000,50.',
+    '“{value}” is not a price. Type a number, e.g. 1,000 or 1,000.50.',
+  ),
+  priceRange: w(
+    'Цена «от» ({min}) больше цены «до» ({max}): исправьте одну из них.',
+    'The “from” price ({min}) is above the “to” price ({max}): correct one of them.',
+  ),
+  apply: w('Применить', 'Apply'),
+  reset: w('Сбросить', 'Reset'),
+
+  // ── list ──────────────────────────────────────────────────────────────────────────────────
+  results: w('Результаты', 'Results'),
+  sort: w('Сортировка', 'Sort'),
+  sort_relevance: w('По релевантности', 'Relevance'),
+  sort_name: w('По названию', 'Name'),
+  sort_price_asc: w('Сначала дешевле', 'Price: low to high'),
+  sort_price_desc: w('Сначала дороже', 'Price: high to low'),
+  sort_newest: w('Сначала новые', 'Newest'),
+  perPage: w('На странице', 'Per page'),
+  show: w('Показать', 'Show'),
+  products: w(
+    ru3('{count} товар', '{count} товара', '{count} товаров'),
+    en2('{count} product', '{count} products'),
+  ),
+  showing: w('{from}–{to} из {total}', '{from}–{to} of {total}'),
+  priceOnRequest: w('Цена по запросу', 'Price on request'),
+  noResults: w('Ничего не нашлось', 'Nothing found'),
+  noResultsHint: w(
+    'Попробуйте другой запрос или сбросьте фильтры.',
+    'Try another query or reset the filters.',
+  ),
+  emptyCatalog: w('Каталог пока пуст', 'The catalog is empty'),
+  emptyCatalogHint: w(
+    'Загрузите товары командой {importCommand} — или демо-каталог: {demoCommand}',
+    'Import products with {importCommand} — or the demo catalog: {demoCommand}',
+  ),
+  fuzzyNote: w(
+    'Точных совпадений нет — показаны похожие по написанию',
+    'No exact matches — showing similar spellings',
+  ),
+  sku: w('Артикул', 'SKU'),
+  noPhoto: w('Нет фото', 'No photo'),
+  similar: w('Похожие', 'Similar'),
+  similarTitle: w('Найти товары, похожие на этот по фото', 'Find products that look like this one'),
+  similarity: w('Сходство с фото: {score}', 'Similarity to the photo: {score}'),
+  pages: w('Страницы', 'Pages'),
+  prev: w('Назад', 'Previous'),
+  next: w('Вперёд', 'Next'),
+
+  // ── photo results ─────────────────────────────────────────────────────────────────────────
+  photoResults: w(
+    ru3('{count} товар по фото', '{count} товара по фото', '{count} товаров по фото'),
+    en2('{count} product by photo', '{count} products by photo'),
+  ),
+  similarResults: w(
+    ru3('{count} похожий товар', '{count} похожих товара', '{count} похожих товаров'),
+    en2('{count} similar product', '{count} similar products'),
+  ),
+  photoResultsHint: w(
+    'Лучшие совпадения первыми; фильтры и сортировка работают внутри найденного.',
+    'Best matches first; filters and sorting apply within the matches.',
+  ),
+  queryPhoto: w('Фото, по которому искали', 'The photo searched with'),
+  photoClear: w('Сбросить поиск по фото', 'Clear photo search'),
+
+  // ── product page ──────────────────────────────────────────────────────────────────────────
+  backToAll: w('Все товары', 'All products'),
+  backToResults: w('К результатам поиска', 'Back to the results'),
+  description: w('Описание', 'Description'),
+  images: w('Фотографии', 'Photos'),
+  openOriginal: w('Открыть фото целиком', 'Open the full photo'),
+  attr_origin: w('Страна и объём', 'Origin and size'),
+  attr_url: w('Страница товара', 'Product page'),
+  attr_dataset: w('Источник', 'Source'),
+
+  // ── /searches ─────────────────────────────────────────────────────────────────────────────
+  searchesTitle: w('Ваши поиски по фото', 'Your photo searches'),
+  searchesKept: w('Хранятся только в этом браузере.', 'Kept in this browser only.'),
+  searchesEmpty: w(
+    'Поисков пока нет: нажмите «По фото» в каталоге.',
+    'No searches yet: press “By photo” in the catalog.',
+  ),
+  searchKind_image: w('По фото', 'By photo'),
+  searchKind_url: w('По ссылке', 'By link'),
+  searchKind_similar: w('Похожие', 'Similar'),
+
+  // ── error pages ───────────────────────────────────────────────────────────────────────────
+  errorNotFound: w('Страница не найдена', 'Page not found'),
+  errorRequest: w('Не получилось', 'That did not work'),
+  errorTooMany: w('Слишком много запросов', 'Too many requests'),
+  errorUnavailable: w('Временно недоступно', 'Temporarily unavailable'),
+  errorServer: w('Что-то пошло не так', 'Something went wrong'),
+  goHome: w('Вернуться в каталог', 'Back to the catalog'),
+  goBack: w('Назад', 'Back'),
+
+  // ── the «По фото» dialog ──────────────────────────────────────────────────────────────────
+  photoTitle: w('Поиск по фото', 'Search by photo'),
+  photoDrop: w(
+    'Перетащите фото сюда, вставьте из буфера (Ctrl+V) или нажмите, чтобы выбрать',
+    'Drop a photo here, paste it (Ctrl+V) or click to choose one',
+  ),
+  photoDropRelease: w('Отпустите, чтобы искать по этому фото', 'Release to search with this photo'),
+  photoFormats: w('PNG, JPG, GIF или WEBP, до {size}', 'PNG, JPG, GIF or WEBP, up to {size}'),
+  photoTake: w('Сделать фото', 'Take a photo'),
+  photoChoose: w('Выбрать', 'Choose'),
+  photoUrl: w('или ссылка на изображение', 'or an image link'),
+  photoPreview: w(
+    'Ваше фото: рамкой можно выделить товар',
+    'Your photo: frame the product to narrow the search',
+  ),
+  cropHint: w(
+    'Рамку двигают мышью, пальцем или стрелками; Shift+стрелки меняют размер, [\u00a0и\u00a0] поворачивают.',
+    'Move the frame with the mouse, a finger or the arrow keys; Shift+arrows resize it, [\u00a0and\u00a0] rotate.',
+  ),
+  rotateLeft: w('Повернуть влево', 'Rotate left'),
+  rotateRight: w('Повернуть вправо', 'Rotate right'),
+  another: w('Другое фото', 'Another photo'),
+  threshold: w('Порог сходства', 'Similarity threshold'),
+  thresholdHint: w('Выше — строже: меньше, но точнее', 'Higher is stricter: fewer, closer matches'),
+  find: w('Найти похожие', 'Find similar'),
+  cancel: w('Отмена', 'Cancel'),
+  close: w('Закрыть', 'Close'),
+  searching: w('Ищем…', 'Searching…'),
+  photoNotImage: w(
+    'Это не изображение: выберите файл PNG, JPG, GIF или WEBP.',
+    'That is not an image: choose a PNG, JPG, GIF or WEBP file.',
+  ),
+  photoTooLarge: w(
+    'Файл больше {size}: выберите фото поменьше.',
+    'The file is larger than {size}: choose a smaller photo.',
+  ),
+  photoEmptyFile: w('Файл пустой: выберите другое фото.', 'The file is empty: choose another photo.'),
+  photoUnreadable: w(
+    'Не получается открыть это изображение: возможно, файл повреждён. Выберите другое фото.',
+    'This image cannot be opened; the file may be damaged. Choose another photo.',
+  ),
+  photoNoAnswer: w(
+    'Сервер не ответил. Проверьте связь и попробуйте ещё раз.',
+    'The server did not answer. Check the connection and try again.',
+  ),
+  photoFailed: w('Поиск не удался. Попробуйте ещё раз.', 'The search failed. Try again.'),
+
+  // ── catalog management: «Импорт», product editing, «Индексация» (issue 14) ─────────────────
   navImport: w('Импорт', 'Import'),
   navIndexing: w('Индексация', 'Indexing'),
 
@@ -387,28 +469,6 @@ export const ADMIN_WORDS = {
   idxMore: w('Следующие', 'Next'),
   idxPrevious: w('Предыдущие', 'Previous'),
   idxNoModels: w('Моделей пока нет: в каталоге нет фото.', 'No models yet: the catalog has no photos.'),
-};
+} satisfies Record<string, Entry>;
 
-export type AdminWordKey = keyof typeof ADMIN_WORDS;
-export type AdminParams = Record<string, string | number>;
-export type AdminTranslate = (key: AdminWordKey, params?: AdminParams) => string;
-
-const pluralRules: Partial<Record<Lang, Intl.PluralRules>> = {};
-
-/** `t('importProgress', { done: 5, total: 10 })`; numbers formatted for the language, plurals by count. */
-export function adminTranslator(lang: Lang): AdminTranslate {
-  const locale = lang === 'ru' ? 'ru-RU' : 'en-US';
-  return (key, params = {}) => {
-    let text = ADMIN_WORDS[key][lang];
-    if (typeof text !== 'string') {
-      const rules = (pluralRules[lang] ??= new Intl.PluralRules(locale));
-      const forms = text;
-      text = forms[rules.select(Number(params.count ?? 0)) as keyof Forms] ?? forms.other;
-    }
-    return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
-      const value = params[name];
-      if (value === undefined) return whole;
-      return typeof value === 'number' ? value.toLocaleString(locale) : value;
-    });
-  };
-}
+export type WordKey = keyof typeof WORDS;
