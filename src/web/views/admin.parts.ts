@@ -17,7 +17,7 @@ export const ui = {
   secondary:
     'inline-flex items-center justify-center gap-2 rounded-xl bg-white px-4 py-2 font-medium text-slate-700 ring-1 ring-slate-300 transition hover:bg-slate-50',
   small:
-    'inline-flex items-center justify-center rounded-lg px-2.5 py-1.5 text-xs font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-40',
+    'inline-flex items-center justify-center rounded-lg px-3 py-2 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-40 sm:px-2.5 sm:py-1.5 sm:text-xs',
   danger:
     'inline-flex items-center justify-center gap-2 rounded-xl bg-red-600 px-5 py-2.5 font-medium text-white shadow-sm hover:bg-red-700 focus:outline-none focus:ring-4 focus:ring-red-200',
   link: 'text-violet-700 hover:underline',

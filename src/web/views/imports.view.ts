@@ -1,5 +1,6 @@
 import type { ImportJob, ImportRowError, ImportStatus } from '../../import/import-job.repository.ts';
 import { FIELDS, REQUIRED_FIELDS, type ColumnMapping } from '../../import/column.mapping.ts';
+import { formatBytes, formatDateTime } from '../../i18n/i18n.format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { Translate } from '../../i18n/i18n.translate.ts';
 import { layout, type PageContext } from './layout.view.ts';
@@ -14,22 +15,6 @@ const FINISHED: readonly ImportStatus[] = ['done', 'failed', 'cancelled'];
 /** rows of the failures table shown on the page; all of them are in the CSV */
 export const ERRORS_SHOWN = 200;
 
-export function formatBytes(bytes: number, lang: 'ru' | 'en'): string {
-  const [kb, mb, gb] = lang === 'ru' ? ['КБ', 'МБ', 'ГБ'] : ['KB', 'MB', 'GB'];
-  const locale = lang === 'ru' ? 'ru-RU' : 'en-US';
-  const n = (v: number) => v.toLocaleString(locale, { maximumFractionDigits: 1 });
-  if (bytes >= 1024 ** 3) return `${n(bytes / 1024 ** 3)} ${gb}`;
-  if (bytes >= 1024 ** 2) return `${n(bytes / 1024 ** 2)} ${mb}`;
-  return `${Math.max(1, Math.round(bytes / 1024))} ${kb}`;
-}
-
-export function formatWhen(date: Date | string, lang: 'ru' | 'en'): string {
-  return new Date(date).toLocaleString(lang === 'en' ? 'en-GB' : 'ru-RU', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
-}
-
 const STATUS_STYLE: Record<ImportStatus, string> = {
   mapping: 'bg-amber-50 text-amber-800 ring-amber-200',
   queued: 'bg-slate-100 text-slate-700 ring-slate-200',
@@ -41,7 +26,7 @@ const STATUS_STYLE: Record<ImportStatus, string> = {
 
 function statusBadge(t: Translate, status: ImportStatus): SafeHtml {
   return html`<span
-    class="${`inline-flex rounded-full px-2.5 py-0.5 text-xs font-medium ring-1 ${STATUS_STYLE[status]}`}"
+    class="${`inline-flex self-start rounded-full px-2.5 py-0.5 text-xs font-medium ring-1 ${STATUS_STYLE[status]}`}"
     data-testid="import-status"
     data-status="${status}"
     >${t(`status_${status}`)}</span
@@ -156,7 +141,7 @@ function recentList(ctx: PageContext, t: Translate, jobs: ImportJob[]): SafeHtml
           </span>
           ${statusBadge(t, job.status)}
           <span class="text-xs text-slate-400"
-            >${t('importByWhen', { who: job.createdBy, when: formatWhen(job.createdAt, ctx.lang) })}</span
+            >${t('importByWhen', { who: job.createdBy, when: formatDateTime(job.createdAt, ctx.lang) })}</span
           >
         </li>`,
     )}
@@ -179,7 +164,7 @@ export function importJobPage(ctx: PageContext, view: ImportJobView): string {
     job.imagesName ? t('importImagesLabel', { file: job.imagesName }) : '',
     job.supplier ? t('importSupplierLabel', { supplier: job.supplier }) : '',
     job.sheet ? t('importSheetLabel', { sheet: job.sheet }) : '',
-    t('importByWhen', { who: job.createdBy, when: formatWhen(job.createdAt, ctx.lang) }),
+    t('importByWhen', { who: job.createdBy, when: formatDateTime(job.createdAt, ctx.lang) }),
   ].filter(Boolean);
   return layout(
     ctx,
@@ -243,7 +228,9 @@ export function importJobPage(ctx: PageContext, view: ImportJobView): string {
           ${job.strayImages ? html`<p class="text-sm text-amber-800">${t('importStray', { count: job.strayImages })}</p>` : ''}
           ${
             job.status === 'done' && job.imported + job.updated > 0
-              ? html`<p class="text-sm text-slate-500">${t('importIndexNote')}</p>`
+              ? html`<p class="text-sm text-slate-500">
+                  <a class="${ui.link}" href="${local(ctx, '/indexing')}">${t('importIndexNote')}</a>
+                </p>`
               : ''
           }
           <div class="flex flex-wrap gap-3">

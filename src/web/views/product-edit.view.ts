@@ -5,7 +5,7 @@ import { html, type SafeHtml } from '../html.ts';
 import type { Translate } from '../../i18n/i18n.translate.ts';
 import { layout, type PageContext } from './layout.view.ts';
 import { local, notice, ui, words } from './admin.parts.ts';
-import { formatBytes } from './imports.view.ts';
+import { formatBytes } from '../../i18n/i18n.format.ts';
 import { thumbUrl } from '../thumbnails.ts';
 
 export interface ProductEditView {
