@@ -13,7 +13,7 @@ import {
   type ImportJobRepository,
   type ImportRowError,
 } from './import-job.repository.ts';
-import { readImportTable } from './import.read.ts';
+import { readImportTable, readImportTableOffThread } from './import.read.ts';
 import { toRawRows } from './import.rows.ts';
 import { NO_IMAGE_FILES, zipImages } from './import.sources.ts';
 import type { ImportTable } from './import.table.ts';
@@ -85,7 +85,8 @@ export function createImportJobService(deps: {
     } catch {
       throw appError('IMPORT_FILES_GONE');
     }
-    return readImportTable(bytes, { name: job.fileName, sheet: job.sheet ?? undefined });
+    // off the main thread: a large workbook would stall the web process's requests for seconds
+    return readImportTableOffThread(bytes, { name: job.fileName, sheet: job.sheet ?? undefined });
   }
 
   async function checkZip(file: string, name: string): Promise<void> {
