@@ -57,7 +57,7 @@ function readerWorker(): Worker {
       const waiting = pending.get(reply.id);
       pending.delete(reply.id);
       if (pending.size === 0) worker.unref();
-    if (reply.ok) waiting?.resolve(tableFromTransfer(reply.table!));
+      if (reply.ok) waiting?.resolve(tableFromTransfer(reply.table!));
       else waiting?.reject(errorFromTransfer(reply.error!));
     },
   );

@@ -3,6 +3,7 @@
 //
 // exceljs parses a workbook's XML synchronously in long stretches: on the web process's main
 // thread a 10,000-row workbook stalled every request for ~2 s.
+import { Buffer } from 'node:buffer';
 import { parentPort } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
