@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors/app-error.ts';
+import { withGraphOutputs } from './onnx.model-bytes.ts';
 
 /*
  * The only module that talks to onnxruntime-node (through onnx.worker.mjs): the native addon stays
@@ -25,12 +27,21 @@ export interface SessionOptions {
   threads: number;
   /** one dummy batch run at load so the first real request does not pay for lazy kernel setup */
   warmup: (inputNames: readonly string[]) => Record<string, TensorFeed>;
+  /** intermediate float32 tensors to expose as outputs (e.g. a feature map before pooling) */
+  extraOutputs?: readonly string[];
+  /** onnxruntime session config entries ("session.x64quantprecision": "1", …) */
+  config?: Readonly<Record<string, string>>;
 }
 
 export interface SharedSession {
   readonly modelPath: string;
   readonly inputNames: readonly string[];
   run(feeds: Record<string, TensorFeed>, output: string): Promise<FloatOutput>;
+  /** several outputs of one forward pass */
+  runOutputs(
+    feeds: Record<string, TensorFeed>,
+    outputs: readonly string[],
+  ): Promise<Record<string, FloatOutput>>;
   /** the native session is freed when the last holder releases it */
   release(): Promise<void>;
 }
@@ -61,7 +72,12 @@ interface CacheEntry {
 const sessions = new Map<string, CacheEntry>();
 
 export async function acquireSession(modelPath: string, options: SessionOptions): Promise<SharedSession> {
-  const key = `${path.resolve(modelPath)}|${options.threads}`;
+  const key = [
+    path.resolve(modelPath),
+    options.threads,
+    (options.extraOutputs ?? []).join(','),
+    JSON.stringify(options.config ?? {}),
+  ].join('|');
   let entry = sessions.get(key);
   if (!entry) {
     const created: CacheEntry = { session: load(modelPath, options), holders: 0 };
@@ -95,7 +111,11 @@ function handle(key: string, entry: CacheEntry, session: WorkerSession, modelPat
     inputNames: session.inputNames,
     run: async (feeds, output) => {
       if (released) throw new AppError('MODEL_CLOSED', 'The embedder was closed.', 500);
-      return runSession(session, feeds, output, modelPath);
+      return (await runSession(session, feeds, [output], modelPath))[output]!;
+    },
+    runOutputs: async (feeds, outputs) => {
+      if (released) throw new AppError('MODEL_CLOSED', 'The embedder was closed.', 500);
+      return runSession(session, feeds, outputs, modelPath);
     },
     release: async () => {
       if (released) return;
@@ -111,16 +131,33 @@ function handle(key: string, entry: CacheEntry, session: WorkerSession, modelPat
 
 const workerUrl = new URL('./onnx.worker.mjs', import.meta.url);
 
+/** Session config entries as onnxruntime-node's `extra` takes them: "a.b" → { a: { b } }. */
+function extraOptions(config: Readonly<Record<string, string>>): Record<string, Record<string, string>> {
+  const extra: Record<string, Record<string, string>> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const dot = key.indexOf('.');
+    const group = key.slice(0, dot);
+    (extra[group] ??= {})[key.slice(dot + 1)] = value;
+  }
+  return extra;
+}
+
 function startWorker(modelPath: string, options: SessionOptions): WorkerSession {
+  // Extra outputs need a patched copy of the model; otherwise onnxruntime reads (and maps) the file.
+  const modelBytes = options.extraOutputs?.length
+    ? withGraphOutputs(fs.readFileSync(modelPath), options.extraOutputs)
+    : undefined;
   const worker = new Worker(workerUrl, {
     workerData: {
       modelPath,
+      modelBytes,
       sessionOptions: {
         graphOptimizationLevel: 'all',
         executionMode: 'sequential',
         // errors only: onnxruntime's warnings (unused initializers, etc.) are noise on a user's terminal
         logSeverityLevel: 3,
         ...(options.threads > 0 ? { intraOpNumThreads: options.threads } : {}),
+        ...(options.config ? { extra: extraOptions(options.config) } : {}),
       },
     },
   });
@@ -199,21 +236,26 @@ async function load(modelPath: string, options: SessionOptions): Promise<WorkerS
 async function runSession(
   session: WorkerSession,
   feeds: Record<string, TensorFeed>,
-  output: string,
+  outputs: readonly string[],
   modelPath: string,
-): Promise<FloatOutput> {
-  if (!session.outputNames.includes(output)) {
+): Promise<Record<string, FloatOutput>> {
+  const missing = outputs.find((o) => !session.outputNames.includes(o));
+  if (missing !== undefined) {
     throw new AppError(
       'MODEL_OUTPUT_MISMATCH',
-      `${modelPath} has no output "${output}" (it has ${session.outputNames.join(', ')}).`,
+      `${modelPath} has no output "${missing}" (it has ${session.outputNames.join(', ')}).`,
       500,
     );
   }
-  // Fetching only the wanted output lets onnxruntime skip branches like mobilenet's 1000-class head.
-  const reply = await session.call({ type: 'run', feeds, fetches: [output] });
-  const tensor = reply.outputs?.[output];
-  if (!tensor || tensor.type !== 'float32') {
-    throw new AppError('MODEL_OUTPUT_MISMATCH', `${modelPath} output "${output}" is not float32.`, 500);
+  // Fetching only the wanted outputs lets onnxruntime skip branches like mobilenet's 1000-class head.
+  const reply = await session.call({ type: 'run', feeds, fetches: outputs });
+  const result: Record<string, FloatOutput> = {};
+  for (const output of outputs) {
+    const tensor = reply.outputs?.[output];
+    if (!tensor || tensor.type !== 'float32') {
+      throw new AppError('MODEL_OUTPUT_MISMATCH', `${modelPath} output "${output}" is not float32.`, 500);
+    }
+    result[output] = { data: tensor.data, dims: tensor.dims };
   }
-  return { data: tensor.data, dims: tensor.dims };
+  return result;
 }
