@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { AppError } from '../errors/app-error.ts';
+import { appError } from '../errors/app-error.ts';
 import { withGraphOutputs } from './onnx.model-bytes.ts';
 
 /*
@@ -110,11 +110,11 @@ function handle(key: string, entry: CacheEntry, session: WorkerSession, modelPat
     modelPath,
     inputNames: session.inputNames,
     run: async (feeds, output) => {
-      if (released) throw new AppError('MODEL_CLOSED', 'The embedder was closed.', 500);
+      if (released) throw appError('MODEL_CLOSED', { model: path.basename(modelPath) });
       return (await runSession(session, feeds, [output], modelPath))[output]!;
     },
     runOutputs: async (feeds, outputs) => {
-      if (released) throw new AppError('MODEL_CLOSED', 'The embedder was closed.', 500);
+      if (released) throw appError('MODEL_CLOSED', { model: path.basename(modelPath) });
       return runSession(session, feeds, outputs, modelPath);
     },
     release: async () => {
@@ -210,10 +210,11 @@ async function load(modelPath: string, options: SessionOptions): Promise<WorkerS
     session.outputNames = reply.outputNames ?? [];
   } catch (error) {
     await session.release();
-    throw new AppError(
+    throw appError(
       'MODEL_LOAD_FAILED',
-      `onnxruntime could not load ${modelPath}: ${error instanceof Error ? error.message : String(error)}`,
-      503,
+      {
+        details: `onnxruntime could not load ${modelPath}: ${error instanceof Error ? error.message : String(error)}`,
+      },
       { cause: error },
     );
   }
@@ -222,11 +223,13 @@ async function load(modelPath: string, options: SessionOptions): Promise<WorkerS
     await session.call({ type: 'run', feeds, fetches: session.outputNames });
   } catch (error) {
     await session.release();
-    throw new AppError(
+    throw appError(
       'MODEL_LOAD_FAILED',
-      `${modelPath} loaded but failed its warm-up run (inputs ${session.inputNames.join(', ')}): ` +
-        `${error instanceof Error ? error.message : String(error)}`,
-      503,
+      {
+        details:
+          `${modelPath} loaded but failed its warm-up run (inputs ${session.inputNames.join(', ')}): ` +
+          `${error instanceof Error ? error.message : String(error)}`,
+      },
       { cause: error },
     );
   }
@@ -241,11 +244,9 @@ async function runSession(
 ): Promise<Record<string, FloatOutput>> {
   const missing = outputs.find((o) => !session.outputNames.includes(o));
   if (missing !== undefined) {
-    throw new AppError(
-      'MODEL_OUTPUT_MISMATCH',
-      `${modelPath} has no output "${missing}" (it has ${session.outputNames.join(', ')}).`,
-      500,
-    );
+    throw appError('MODEL_OUTPUT_MISMATCH', {
+      details: `${modelPath} has no output "${missing}" (it has ${session.outputNames.join(', ')}).`,
+    });
   }
   // Fetching only the wanted outputs lets onnxruntime skip branches like mobilenet's 1000-class head.
   const reply = await session.call({ type: 'run', feeds, fetches: outputs });
@@ -253,7 +254,7 @@ async function runSession(
   for (const output of outputs) {
     const tensor = reply.outputs?.[output];
     if (!tensor || tensor.type !== 'float32') {
-      throw new AppError('MODEL_OUTPUT_MISMATCH', `${modelPath} output "${output}" is not float32.`, 500);
+      throw appError('MODEL_OUTPUT_MISMATCH', { details: `${modelPath} output "${output}" is not float32.` });
     }
     result[output] = { data: tensor.data, dims: tensor.dims };
   }

@@ -32,7 +32,7 @@ export async function createWebServer(
     bodyLimit: ctx.config.uploadMaxBytes,
     routerOptions: { maxParamLength: 200 },
   });
-  installErrorHandling(app);
+  installErrorHandling(app, { uploadMaxBytes: ctx.config.uploadMaxBytes });
   await app.register(fastifyStatic, {
     root: path.join(import.meta.dirname, 'assets'),
     prefix: '/assets/',
@@ -47,7 +47,7 @@ export async function createWebServer(
 
   registerMediaRoutes(app, {
     media: ctx.media,
-    thumbnails: createThumbnailer(ctx.config.dataDir, ctx.media),
+    thumbnails: createThumbnailer(ctx.config.dataDir, ctx.media, { maxPixels: ctx.config.maxImagePixels }),
   });
   registerCatalogRoutes(app, {
     ctx,
