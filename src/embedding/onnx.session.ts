@@ -22,6 +22,15 @@ export interface FloatOutput {
   dims: readonly number[];
 }
 
+/**
+ * u8s8 integer kernels (uint8 activations x int8 weights) sum pairs of products into int16 with
+ * saturation (VPMADDUBSW) on x86 CPUs without VNNI, so an int8 model's vectors would depend on the
+ * CPU. This session option makes onnxruntime convert int8 weights to uint8 and use the u8u8 kernels,
+ * which do not saturate, on every x86 CPU (docs/eval.md, "int8 results and the CPU"). No effect on
+ * float models or other architectures.
+ */
+export const EXACT_INT8: Readonly<Record<string, string>> = { 'session.x64quantprecision': '1' };
+
 export interface SessionOptions {
   /** intra-op threads; 0 lets onnxruntime choose (one per physical core) */
   threads: number;
@@ -31,6 +40,8 @@ export interface SessionOptions {
   extraOutputs?: readonly string[];
   /** onnxruntime session config entries ("session.x64quantprecision": "1", …) */
   config?: Readonly<Record<string, string>>;
+  /** 'disabled' runs the graph as written (reference models whose float ops must not be fused) */
+  graphOptimization?: 'all' | 'disabled';
 }
 
 export interface SharedSession {
@@ -77,6 +88,7 @@ export async function acquireSession(modelPath: string, options: SessionOptions)
     options.threads,
     (options.extraOutputs ?? []).join(','),
     JSON.stringify(options.config ?? {}),
+    options.graphOptimization ?? 'all',
   ].join('|');
   let entry = sessions.get(key);
   if (!entry) {
@@ -152,7 +164,7 @@ function startWorker(modelPath: string, options: SessionOptions): WorkerSession 
       modelPath,
       modelBytes,
       sessionOptions: {
-        graphOptimizationLevel: 'all',
+        graphOptimizationLevel: options.graphOptimization ?? 'all',
         executionMode: 'sequential',
         // errors only: onnxruntime's warnings (unused initializers, etc.) are noise on a user's terminal
         logSeverityLevel: 3,
