@@ -25,6 +25,8 @@ export function loadConfig(
     hfEndpoint: e.HF_ENDPOINT.replace(/\/+$/, ''),
     indexOnStart: e.INDEX_ON_START,
     ortThreads: e.ORT_THREADS,
+    backgroundDir:
+      e.BACKGROUND_DIR && e.BACKGROUND_DIR !== 'none' ? path.resolve(e.BACKGROUND_DIR) : e.BACKGROUND_DIR,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     maxImagePixels: e.MAX_IMAGE_PIXELS,
     fetchTimeoutMs: e.FETCH_TIMEOUT_MS,

@@ -28,6 +28,8 @@ export const envSchema = z.object({
   HF_ENDPOINT: z.string().url().default('https://huggingface.co'),
   INDEX_ON_START: flag.default(true),
   ORT_THREADS: z.coerce.number().int().min(0).max(256).default(0),
+  /** background gallery for "nothing similar": a folder of images, `none`, or unset (Debian packages) */
+  BACKGROUND_DIR: optionalUrl,
   UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -62,6 +64,8 @@ export interface AppConfig {
   hfEndpoint: string;
   indexOnStart: boolean;
   ortThreads: number;
+  /** undefined → the Debian packages' images (background.files.ts); 'none' → no gallery */
+  backgroundDir: string | undefined;
   uploadMaxBytes: number;
   maxImagePixels: number;
   fetchTimeoutMs: number;

@@ -17,7 +17,7 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'bin/vitrina.js'), ...args], {
       cwd: repoRoot,
-      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+      env: { ...process.env, LOG_LEVEL: 'silent', BACKGROUND_DIR: 'none', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
