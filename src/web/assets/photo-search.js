@@ -14,6 +14,10 @@ if (modal && openButton) {
   const sliderValue = document.getElementById('photo-threshold-value');
   const errorBox = document.getElementById('photo-error');
   const submit = document.getElementById('photo-submit');
+  const closestButton = document.getElementById('photo-closest');
+  // Untouched, the slider sends nothing: each photo then gets its own threshold from the server
+  // (measured against unrelated images); moved, it is a plain cosine cut-off.
+  let sliderTouched = false;
   let cropper = null;
   let file = null;
   let lastFocus = null;
@@ -43,6 +47,7 @@ if (modal && openButton) {
   }
 
   function reset() {
+    closestButton.classList.add('hidden');
     cropper?.destroy();
     cropper = null;
     file = null;
@@ -148,16 +153,20 @@ if (modal && openButton) {
   }
   document.getElementById('photo-reset').addEventListener('click', reset);
   urlInput.addEventListener('input', refreshSubmit);
-  slider.addEventListener('input', () => (sliderValue.textContent = Number(slider.value).toFixed(2)));
+  slider.addEventListener('input', () => {
+    sliderTouched = true;
+    sliderValue.textContent = Number(slider.value).toFixed(2);
+  });
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
+  async function search(closest) {
     showError('');
+    closestButton.classList.add('hidden');
     const body = new FormData();
     if (file) body.append('image', await croppedBlob(), file.name || 'photo.jpg');
     else if (urlInput.value.trim()) body.append('url', urlInput.value.trim());
     else return;
-    body.append('threshold', slider.value);
+    if (sliderTouched) body.append('threshold', slider.value);
+    if (closest) body.append('closest', '1');
     submit.disabled = true;
     submit.textContent = modal.dataset.searching;
     try {
@@ -168,7 +177,9 @@ if (modal && openButton) {
         window.location.assign(reply.redirect + lang);
         return;
       }
-      showError(reply.error || 'Error');
+      showError(reply.message || reply.error || 'Error');
+      // «Похожих товаров не найдено»: the closest few only when the person asks for them
+      if (reply.code === 'NO_MATCH') closestButton.classList.remove('hidden');
     } catch {
       showError(
         document.documentElement.lang === 'en'
@@ -178,5 +189,11 @@ if (modal && openButton) {
     }
     submit.textContent = modal.dataset.find;
     refreshSubmit();
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void search(false);
   });
+  closestButton.addEventListener('click', () => void search(true));
 }

@@ -41,7 +41,7 @@ export interface ListDeps {
   /** resolves image_search ids; provided by the photo-search feature */
   listProducts(query: ProductListQuery): Promise<{
     result: ProductPage;
-    photoSearch?: { id: string; count: number; queryImageUrl: string | null };
+    photoSearch?: { id: string; count: number; queryImageUrl: string | null; nothingSimilar?: boolean };
   }>;
   photoSearchEnabled(): boolean;
   photoThreshold?: (() => Promise<number | undefined>) | undefined;

@@ -16,6 +16,8 @@ const text = {
     cancel: 'Отмена',
     close: 'Закрыть',
     searching: 'Ищем…',
+    auto: 'авто',
+    closest: 'Показать ближайшие',
   },
   en: {
     title: 'Search by photo',
@@ -31,6 +33,8 @@ const text = {
     cancel: 'Cancel',
     close: 'Close',
     searching: 'Searching…',
+    auto: 'auto',
+    closest: 'Show the closest',
   },
 };
 
@@ -136,9 +140,7 @@ export function photoModal(ctx: PageContext, threshold: number) {
         <label class="mt-4 block text-sm">
           <span class="flex items-center justify-between text-slate-700"
             ><span>${t.threshold}</span
-            ><output id="photo-threshold-value" class="font-mono text-violet-700"
-              >${threshold.toFixed(2)}</output
-            ></span
+            ><output id="photo-threshold-value" class="font-mono text-violet-700">${t.auto}</output></span
           >
           <input
             id="photo-threshold"
@@ -158,6 +160,14 @@ export function photoModal(ctx: PageContext, threshold: number) {
           class="mt-3 hidden rounded-lg bg-red-50 px-3 py-2 text-sm text-red-700"
           data-testid="photo-error"
         ></p>
+        <button
+          type="button"
+          id="photo-closest"
+          class="mt-2 hidden text-sm font-medium text-violet-700 underline hover:text-violet-900"
+          data-testid="photo-closest"
+        >
+          ${t.closest}
+        </button>
         <div class="mt-6 flex justify-end gap-3">
           <button
             type="button"

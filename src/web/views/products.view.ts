@@ -12,6 +12,8 @@ export interface PhotoSearchBanner {
   id: string;
   count: number;
   queryImageUrl: string | null;
+  /** nothing passed the threshold: these are the closest few, asked for («может быть, вы искали») */
+  nothingSimilar?: boolean;
 }
 
 export interface ProductsView {
@@ -165,8 +167,12 @@ function photoBanner(ctx: PageContext, view: ProductsView) {
     data-testid="photo-banner"
   >
     ${banner.queryImageUrl ? html`<img src="${banner.queryImageUrl}" alt="" class="h-16 w-16 rounded-lg object-cover ring-1 ring-violet-200" />` : ''}
-    <p class="font-medium text-violet-900">
-      ${`${ctx.t.countProducts(banner.count)} ${ctx.lang === 'en' ? 'by photo' : 'по фото'}`}
+    <p class="font-medium text-violet-900" data-testid="photo-banner-text">
+      ${
+        banner.nothingSimilar
+          ? ctx.t.photoNothingSimilar
+          : `${ctx.t.countProducts(banner.count)} ${ctx.lang === 'en' ? 'by photo' : 'по фото'}`
+      }
     </p>
     <a
       href="${clear}"
