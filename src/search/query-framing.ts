@@ -19,7 +19,8 @@ export async function frameQuery(
   embedder: Embedder,
   bytes: Buffer,
   limits: DecodeLimits,
-  framing: QueryFraming | undefined = embedder.info.queryFraming,
+  /** usually embedder.info.queryFraming; null = the whole photo only */
+  framing: QueryFraming | null,
 ): Promise<FramedQuery> {
   if (!framing || framing.crops.length === 0) {
     const [vector] = await embedder.embedImages([bytes]);

@@ -96,9 +96,9 @@ export function createSearchService(deps: {
     embedder: Embedder,
     bytes: Buffer,
     sha256: string,
-    framing: QueryFraming | undefined,
+    framing: QueryFraming | null,
   ): Promise<Float32Array> {
-    const key = `${embedder.info.id}:${JSON.stringify(framing ?? null)}:${sha256}`;
+    const key = `${embedder.info.id}:${JSON.stringify(framing)}:${sha256}`;
     const hit = queryCache.get(key);
     if (hit) {
       queryCache.delete(key); // re-insert: Map order is the LRU order
@@ -121,7 +121,8 @@ export function createSearchService(deps: {
     await Promise.all(images.map((bytes) => validateQueryImage(bytes, deps.maxImagePixels)));
     const { model, embedder } = await servingEmbedder();
     const shas = images.map((b) => crypto.createHash('sha256').update(b).digest('hex'));
-    const framing = options.framing === null ? undefined : (options.framing ?? embedder.info.queryFraming);
+    const framing =
+      options.framing === undefined ? (embedder.info.queryFraming ?? null) : options.framing;
     const perImage = await Promise.all(images.map((b, i) => embedQuery(embedder, b, shas[i]!, framing)));
     // One query: the mean direction of every photo's vector, at the cost of a single kNN.
     const query = meanDirection(perImage);

@@ -80,15 +80,16 @@ describe('photo search through query crops with the real mobilenetv2-int8', () =
 
   it('frames each photo: crops join a store photo, a product shot on white keeps its whole view', async () => {
     const limits = { maxPixels: 50_000_000 };
-    const store = await frameQuery(embedder, await fs.readFile(PHOTOS.tomato), limits);
+    const framing = embedder.info.queryFraming!;
+    const store = await frameQuery(embedder, await fs.readFile(PHOTOS.tomato), limits, framing);
     assert.ok(store.cropsUsed.length > 0, 'a busy store photo is zoomed into');
-    const shot = await frameQuery(embedder, await fs.readFile(PHOTOS.asparagusIconic), limits);
+    const shot = await frameQuery(embedder, await fs.readFile(PHOTOS.asparagusIconic), limits, framing);
     assert.deepEqual(shot.cropsUsed, [], 'a product on a plain background is not cut');
     const [whole] = await embedder.embedImages([PHOTOS.asparagusIconic]);
     assert.ok(dot(shot.vector, whole!) > 0.9999);
     // a crop that no longer shows what the photo shows stays out, whatever the border says
     const strict = await frameQuery(embedder, await fs.readFile(PHOTOS.tomato), limits, {
-      ...embedder.info.queryFraming!,
+      ...framing,
       minAgreement: 0.999,
     });
     assert.deepEqual(strict.cropsUsed, []);
