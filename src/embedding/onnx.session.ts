@@ -26,10 +26,31 @@ export interface FloatOutput {
  * u8s8 integer kernels (uint8 activations x int8 weights) sum pairs of products into int16 with
  * saturation (VPMADDUBSW) on x86 CPUs without VNNI, so an int8 model's vectors would depend on the
  * CPU. This session option makes onnxruntime convert int8 weights to uint8 and use the u8u8 kernels,
- * which do not saturate, on every x86 CPU (docs/eval.md, "int8 results and the CPU"). No effect on
- * float models or other architectures.
+ * which do not saturate (docs/eval.md, "int8 results and the CPU"). No effect on float models or on
+ * other architectures.
  */
 export const EXACT_INT8: Readonly<Record<string, string>> = { 'session.x64quantprecision': '1' };
+
+/**
+ * The session config that makes int8 results exact on this CPU: none with VNNI (its u8s8 kernels
+ * add into int32 without saturating, bit-identical to the u8u8 path, which costs MobileNetV2 2.2x
+ * there), EXACT_INT8 otherwise, and when the CPU cannot be told (no /proc/cpuinfo).
+ */
+export function int8SessionConfig(cpuinfo: string | null): Readonly<Record<string, string>> {
+  const flags = cpuinfo?.split('\n').find((line) => line.startsWith('flags'));
+  return flags && /\b(avx512_vnni|avx_vnni)\b/.test(flags) ? {} : EXACT_INT8;
+}
+
+function readCpuinfo(): string | null {
+  try {
+    return fs.readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** int8SessionConfig for the CPU this process runs on */
+export const INT8_CONFIG = int8SessionConfig(readCpuinfo());
 
 export interface SessionOptions {
   /** intra-op threads; 0 lets onnxruntime choose (one per physical core) */

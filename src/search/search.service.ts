@@ -121,8 +121,7 @@ export function createSearchService(deps: {
     await Promise.all(images.map((bytes) => validateQueryImage(bytes, deps.maxImagePixels)));
     const { model, embedder } = await servingEmbedder();
     const shas = images.map((b) => crypto.createHash('sha256').update(b).digest('hex'));
-    const framing =
-      options.framing === undefined ? (embedder.info.queryFraming ?? null) : options.framing;
+    const framing = options.framing === undefined ? (embedder.info.queryFraming ?? null) : options.framing;
     const perImage = await Promise.all(images.map((b, i) => embedQuery(embedder, b, shas[i]!, framing)));
     // One query: the mean direction of every photo's vector, at the cost of a single kNN.
     const query = meanDirection(perImage);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createEmbedder } from '../../src/embedding/embedder.factory.ts';
-import { openSessionCount } from '../../src/embedding/onnx.session.ts';
+import { EXACT_INT8, int8SessionConfig, openSessionCount } from '../../src/embedding/onnx.session.ts';
 import { dot } from '../../src/embedding/vector.math.ts';
 import { embedderContract } from './embedder.contract.ts';
 import { MOBILENET_DIR, PHOTOS, tempDir, testConfig } from './fixtures.ts';
@@ -99,5 +99,16 @@ describe('mobilenetv2-int8 embedder', () => {
     assert.ok(dot(store!.vector, plain[1]!) > 0.9999);
     assert.ok(iconic!.borderToCentre < 0.5, `iconic ${iconic!.borderToCentre}`);
     assert.ok(store!.borderToCentre > 0.5, `store ${store!.borderToCentre}`);
+  });
+});
+
+describe('int8 session config by CPU', () => {
+  it('asks for the non-saturating u8u8 kernels unless the CPU has VNNI', () => {
+    const cpu = (flags: string) => `processor\t: 0\nmodel name\t: x\nflags\t\t: fpu sse ${flags}\n`;
+    assert.deepEqual(int8SessionConfig(cpu('avx2 fma')), EXACT_INT8, 'AVX2 only: pair sums saturate');
+    assert.deepEqual(int8SessionConfig(cpu('avx2 avx512f avx512bw')), EXACT_INT8, 'AVX-512 without VNNI');
+    assert.deepEqual(int8SessionConfig(cpu('avx2 avx512f avx512_vnni')), {});
+    assert.deepEqual(int8SessionConfig(cpu('avx2 avx_vnni')), {});
+    assert.deepEqual(int8SessionConfig(null), EXACT_INT8, 'unknown CPU: the safe option');
   });
 });
