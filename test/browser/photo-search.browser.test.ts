@@ -162,8 +162,17 @@ describe('«По фото» in a real browser', { skip: missing }, () => {
     await page.getByRole('button', { name: 'Найти похожие' }).click();
     const error = page.getByTestId('photo-error');
     await error.waitFor({ state: 'visible' });
-    assert.match(await error.innerText(), /Nothing similar/);
+    assert.match(await error.innerText(), /Похожих товаров не найдено/, 'in the page’s language');
     assert.match(page.url(), /\/products$/);
+    // «может быть, вы искали»: the closest few only when asked for
+    await Promise.all([page.waitForURL(/image_search=/), page.getByTestId('photo-closest').click()]);
+    assert.match(
+      await page.getByTestId('photo-banner-text').innerText(),
+      /Похожих товаров не найдено\. Может быть, вы искали:/,
+    );
+    const shown = await page.getByTestId('score').count();
+    assert.ok(shown >= 1 && shown <= 5, `${shown} closest products`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'closest.png') });
     await page.close();
   });
 
