@@ -78,9 +78,15 @@ export function createBackground(deps: { vectors: VectorRepository; files: () =>
   async function thresholdFor(model: string): Promise<((query: Float32Array) => number) | null> {
     const at = loadedAt.get(model) ?? 0;
     if (!loaded.has(model) || at < Date.now() - RELOAD_MS) {
+      // the calibration is one row: read it each time; the vectors only when it changed
       const calibration = await vectors.backgroundCalibration(model);
-      const gallery = calibration ? distinct(await vectors.backgroundVectors(model)) : [];
-      loaded.set(model, calibration && gallery.length > calibration.k ? { gallery, ...calibration } : null);
+      const current = loaded.get(model);
+      if (!calibration) {
+        loaded.set(model, null);
+      } else if (!current || current.margin !== calibration.margin || current.k !== calibration.k) {
+        const gallery = distinct(await vectors.backgroundVectors(model));
+        loaded.set(model, gallery.length > calibration.k ? { gallery, ...calibration } : null);
+      }
       loadedAt.set(model, Date.now());
     }
     const g = loaded.get(model);
