@@ -3,14 +3,14 @@
 // reference (make-fp32-reference.py, graph optimizations off), and prints each vector's cosine to the
 // reference. Run it natively and under an emulated AVX2-only CPU to see the saturating kernels:
 //
-//   node --import tsx bench/quant/u8s8.check.ts <int8.onnx> <fp32-ref.onnx> <input> <output> <size> [out.json]
+//   node --import tsx bench/quant/u8s8.check.ts <int8.onnx> <fp32-ref.onnx> <input> <output> <size> [out.json] [photos]
 //   qemu-x86_64 -cpu Haswell-noTSX "$(command -v node)" --import tsx bench/quant/u8s8.check.ts …
 import fs from 'node:fs';
 import path from 'node:path';
 import { acquireSession, type SharedSession } from '../../src/embedding/onnx.session.ts';
 import { preprocessImage } from '../../src/images/images.preprocess.ts';
 
-const [int8Path, refPath, inputArg, outputArg, sizeArg, outFile] = process.argv.slice(2);
+const [int8Path, refPath, inputArg, outputArg, sizeArg, outFile, countArg] = process.argv.slice(2);
 if (!int8Path || !refPath || !inputArg || !outputArg || !sizeArg) {
   console.error('usage: u8s8.check.ts <int8.onnx> <fp32-ref.onnx> <input> <output> <size> [out.json]');
   process.exit(2);
@@ -40,6 +40,7 @@ const photos = fs
   .filter((f) => f.endsWith('.jpg'))
   .sort()
   .filter((_, i) => i % 37 === 0)
+  .slice(0, Number(countArg ?? 8)) // fewer under emulation: ViT-B/32 takes minutes per image in qemu
   .map((f) => path.join(grocery, f));
 
 const open = (file: string, extra: Partial<Parameters<typeof acquireSession>[1]>) =>
