@@ -31,7 +31,13 @@ export interface SearchLogger {
 
 export interface ProductList {
   result: ProductPage;
-  photoSearch?: { id: string; count: number; queryImageUrl: string | null; nothingSimilar: boolean };
+  photoSearch?: {
+    id: string;
+    kind: string;
+    count: number;
+    queryImageUrl: string | null;
+    nothingSimilar: boolean;
+  };
 }
 
 export interface SearchOutcome {
@@ -265,6 +271,7 @@ export function createSearchService(deps: {
           result,
           photoSearch: {
             id: search.id,
+            kind: search.kind,
             count: search.matches.length,
             nothingSimilar: isNothingSimilar(search),
             queryImageUrl: search.hasThumb ? `/searches/${search.id}/thumb` : null,

@@ -2,6 +2,7 @@ import { createAppContext } from '../../app/app.context.ts';
 import { parseCliArgs } from '../cli.args.ts';
 import type { CliCommand } from '../cli.types.ts';
 import { createWebApp } from '../../web/web.app.ts';
+import { importDemoIfEmpty, reportPhotoSearch } from './serve.first-run.ts';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
@@ -11,7 +12,9 @@ export const serveCommand: CliCommand = {
     parseCliArgs(argv, {}, 'serve', false);
     const ctx = await createAppContext(config);
     if (ctx.stores.vectorError) io.err(ctx.stores.vectorError);
+    await importDemoIfEmpty(ctx, io);
     const web = await createWebApp(ctx);
+    reportPhotoSearch(web, ctx, io);
     const { app } = web;
     const stop = async () => {
       await web.close();

@@ -118,15 +118,24 @@ export function registerSearchRoutes(
     return replyWithSearch(reply, request, await search.similarTo(id));
   });
 
-  // The «Похожие» button is a plain form, so it works without JavaScript too.
-  app.post('/products/:id/similar', async (request, reply) => {
-    const { id } = parseParams(idParams, request.params);
-    const outcome = await search.similarTo(id);
-    replyWithSearch(
-      reply.code(303).header('location', `/products?image_search=${outcome.searchId}`),
-      request,
-      outcome,
+  // The «Похожие» button is a plain form, so it works without JavaScript too. Browsers post such a
+  // form as application/x-www-form-urlencoded, with an empty body: this scope accepts that type.
+  void app.register(async (scope) => {
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 4096 },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
     );
+    scope.post('/products/:id/similar', async (request, reply) => {
+      const { id } = parseParams(idParams, request.params);
+      const outcome = await search.similarTo(id);
+      const lang = (request.query as Record<string, unknown>).lang === 'en' ? '&lang=en' : '';
+      replyWithSearch(
+        reply.code(303).header('location', `/products?image_search=${outcome.searchId}${lang}`),
+        request,
+        outcome,
+      );
+    });
   });
 
   app.get('/searches/:id/thumb', async (request, reply) => {
