@@ -3,6 +3,7 @@ import { activateModel, pinnedModel, resolveServingModel } from '../search/activ
 import type { ModelProvider } from '../search/model.provider.ts';
 import type { VectorRepository } from '../search/vector.repository.ts';
 import { createIndexer, type IndexProgress, type IndexSummary } from './indexer.service.ts';
+import type { Background } from '../search/background.service.ts';
 
 export interface IndexStatus {
   model: string;
@@ -29,6 +30,7 @@ export function createIndexJob(deps: {
   models: ModelProvider;
   logger: Logger;
   pollMs?: number;
+  background?: Background | null;
 }) {
   const { ctx, vectors, models, logger } = deps;
   const model = models.configured;
@@ -65,6 +67,7 @@ export function createIndexJob(deps: {
         progress = p;
         progressByModel.set(id, p);
       },
+      background: deps.background,
     });
     const summary = await indexer.run({ signal: controller.signal });
     progressByModel.delete(id);
