@@ -4,11 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { createAppContext, type AppContext } from '../../src/app/app.context.ts';
 import { createWebServer } from '../../src/web/web.server.ts';
 import { writeFixtureCatalog, writeManyProducts } from '../catalog/catalog.fixture.ts';
+import { signedInClient, type TestClient } from '../helpers/auth-client.ts';
 import { tempDir, testConfig } from '../helpers/test-env.ts';
 
 describe('catalog pages and API', () => {
   let ctx: AppContext;
   let app: FastifyInstance;
+  let viewer: TestClient;
 
   before(async () => {
     ctx = await createAppContext(await testConfig());
@@ -16,14 +18,14 @@ describe('catalog pages and API', () => {
     await ctx.importer.importFile(await writeFixtureCatalog(dir));
     await ctx.importer.importFile(await writeManyProducts(dir, 30));
     app = await createWebServer(ctx, {}, { logger: false });
+    viewer = await signedInClient(app, ctx, { role: 'viewer' });
   });
   after(async () => {
     await app.close();
     await ctx.close();
   });
 
-  const get = (url: string, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'GET', url, headers });
+  const get = (url: string, headers: Record<string, string> = {}) => viewer.get(url, headers);
 
   it('GET /api/products returns the documented shape, filtered and paged', async () => {
     const res = await get('/api/products?q=milk');

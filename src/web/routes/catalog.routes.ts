@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../app/app.context.ts';
+import { allow } from '../../auth/auth.plugin.ts';
 import type { ProductPage } from '../../catalog/catalog.types.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { IndexStatus } from '../../indexer/index.job.ts';
@@ -12,7 +13,9 @@ import type { PageContext } from '../views/layout.view.ts';
 
 export function pageContext(request: FastifyRequest): PageContext {
   const lang = pickLang((request.query as Record<string, unknown>).lang, request.headers['accept-language']);
-  return { lang, t: messages[lang], url: request.url };
+  const p = request.principal;
+  const account = p?.kind === 'user' ? { email: p.user.email, role: p.user.role } : null;
+  return { lang, t: messages[lang], url: request.url, account };
 }
 
 export function toApiItem(p: ProductPage['items'][number]) {
@@ -52,9 +55,7 @@ export interface ListDeps {
 export function registerCatalogRoutes(app: FastifyInstance, deps: ListDeps): void {
   const { ctx } = deps;
 
-  app.get('/', async (_request, reply) => reply.redirect('/products'));
-
-  app.get('/products', async (request, reply) => {
+  app.get('/products', allow('catalog'), async (request, reply) => {
     const query = parseOrThrow(productListQuerySchema, knownOnly(request.query));
     const [{ result, photoSearch }, facets, catalogSize, indexStatus] = await Promise.all([
       deps.listProducts(query),
@@ -76,7 +77,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ListDeps): voi
     );
   });
 
-  app.get('/products/:id', async (request, reply) => {
+  app.get('/products/:id', allow('catalog'), async (request, reply) => {
     const parsed = idParams.safeParse(request.params);
     const product = parsed.success ? await ctx.catalog.get(parsed.data.id) : null;
     if (!product) throw new AppError('PRODUCT_NOT_FOUND', pageContext(request).t.notFoundProduct, 404);
@@ -85,7 +86,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ListDeps): voi
       .send(productPage(pageContext(request), product, deps.photoSearchEnabled()));
   });
 
-  app.get('/api/products', async (request) => {
+  app.get('/api/products', allow('catalog'), async (request) => {
     const query = parseOrThrow(productListQuerySchema, request.query);
     const { result } = await deps.listProducts(query);
     return {

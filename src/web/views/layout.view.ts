@@ -1,11 +1,14 @@
 import { html, type SafeHtml } from '../html.ts';
 import type { Lang, Messages } from '../i18n.ts';
+import { accountMenu, type PageAccount } from './account-menu.view.ts';
 
 export interface PageContext {
   lang: Lang;
   t: Messages;
   /** current path + query, for the language switch */
   url: string;
+  /** the signed-in person (the header shows their menu); absent for visitors and API tokens */
+  account?: PageAccount | null | undefined;
 }
 
 export function withLang(url: string, lang: Lang): string {
@@ -69,6 +72,7 @@ export function layout(
               hreflang="${other}"
               >${other === 'en' ? 'English' : 'Русский'}</a
             >
+            ${accountMenu(ctx)}
           </nav>
         </div>
       </header>

@@ -19,7 +19,7 @@ export function searchesPage(ctx: PageContext, items: HistoryItem[]): string {
     title,
     html`<h1 class="text-2xl font-semibold text-slate-900">${title}</h1>
       <p class="mt-1 text-sm text-slate-500">
-        ${en ? 'Kept in this browser only.' : 'Хранятся только в этом браузере.'}
+        ${en ? 'Visible to you only; a search’s link opens for your colleagues too.' : 'Видны только вам; ссылка на поиск откроется и у коллег.'}
       </p>
       ${
         items.length === 0

@@ -1,0 +1,68 @@
+import { createAppContext } from '../../app/app.context.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { cliActor } from '../cli.actor.ts';
+import { parseCliArgs } from '../cli.args.ts';
+import type { CliCommand } from '../cli.types.ts';
+
+const usage =
+  'token create --role viewer|editor|admin --name NAME [--json]\n' +
+  '       vitrina token list [--json]\n' +
+  '       vitrina token revoke NAME [--json]';
+
+const options = {
+  role: { type: 'string' },
+  name: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+
+export const tokenCommand: CliCommand = {
+  name: 'token',
+  usage: 'token create|list|revoke …',
+  summary: 'API tokens for scripts (shown once, stored hashed)',
+  async run(argv, { config, io }) {
+    const { values, positionals } = parseCliArgs(argv, options, usage);
+    const [action, name, ...extra] = positionals;
+    if (!action || extra.length) throw new AppError('CLI_USAGE', `Usage: vitrina ${usage}`, 2);
+    const ctx = await createAppContext(config);
+    try {
+      if (action === 'create') {
+        if (!values.role || !values.name) {
+          throw new AppError('CLI_USAGE', `--role and --name are required.\nUsage: vitrina ${usage}`, 2);
+        }
+        const t = await ctx.tokens.create({ name: values.name, role: values.role }, cliActor());
+        io.err(
+          `Token "${t.name}" (${t.role}) created. It is shown once; send it as "Authorization: Bearer <token>".`,
+        );
+        io.out(values.json ? JSON.stringify({ token: t.token, name: t.name, role: t.role }) : t.token);
+        return 0;
+      }
+      if (action === 'list') {
+        const tokens = (await ctx.tokens.list()).map((t) => ({
+          id: t.id,
+          name: t.name,
+          role: t.role,
+          created_by: t.createdBy,
+          created_at: t.createdAt,
+          last_used_at: t.lastUsedAt,
+          revoked_at: t.revokedAt,
+        }));
+        if (values.json) io.out(JSON.stringify({ tokens }));
+        else
+          for (const t of tokens)
+            io.out(`${t.id}\t${t.name}\t${t.role}\t${t.revoked_at ? 'revoked' : 'active'}`);
+        return 0;
+      }
+      if (action === 'revoke') {
+        const ref = name ?? values.name;
+        if (!ref) throw new AppError('CLI_USAGE', `Usage: vitrina ${usage}`, 2);
+        const t = await ctx.tokens.revoke({ name: ref }, cliActor());
+        if (values.json) io.out(JSON.stringify({ revoked: t.name }));
+        else io.out(`revoked ${t.name}`);
+        return 0;
+      }
+      throw new AppError('CLI_USAGE', `Unknown action "${action}".\nUsage: vitrina ${usage}`, 2);
+    } finally {
+      await ctx.close();
+    }
+  },
+};

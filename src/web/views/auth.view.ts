@@ -1,0 +1,190 @@
+import { PASSWORD_MIN } from '../../auth/password.policy.ts';
+import { html } from '../html.ts';
+import { field, localPath, narrowCard, notice, primaryButton, dangerButton, when } from './form.parts.ts';
+import { layout, type PageContext } from './layout.view.ts';
+
+export function signinPage(
+  ctx: PageContext,
+  view: {
+    error?: string | undefined;
+    email?: string | undefined;
+    next?: string | undefined;
+    setupPending?: boolean;
+  },
+): string {
+  const a = ctx.t.auth;
+  return layout(
+    ctx,
+    a.signInTitle,
+    narrowCard(
+      html`<h1 class="text-2xl font-semibold text-slate-900">${a.signInTitle}</h1>
+        <p class="mt-1 text-sm text-slate-500">${a.signInIntro}</p>
+        ${view.setupPending ? html`<div class="mt-4">${setupNotice(ctx)}</div>` : ''}
+        ${view.error ? html`<div class="mt-4">${notice('error', view.error, 'signin-error')}</div>` : ''}
+        <form
+          method="post"
+          action="${localPath(ctx, '/signin')}"
+          class="mt-6 space-y-4"
+          data-testid="signin-form"
+        >
+          ${view.next ? html`<input type="hidden" name="next" value="${view.next}" />` : ''}
+          ${field(a.email, { name: 'email', type: 'email', value: view.email, autocomplete: 'username' })}
+          ${field(a.password, { name: 'password', type: 'password', autocomplete: 'current-password' })}
+          <button type="submit" class="${primaryButton} w-full">${a.signIn}</button>
+        </form>`,
+    ),
+  );
+}
+
+function setupNotice(ctx: PageContext) {
+  const a = ctx.t.auth;
+  return notice(
+    'info',
+    html`<p class="font-medium">${a.setupNeededTitle}</p>
+      <p class="mt-1">${a.setupNeeded}</p>
+      <p class="mt-2">${a.setupNeededCli}</p>
+      <code class="mt-1 block break-all rounded bg-white/70 px-2 py-1 font-mono text-xs"
+        >npx vitrina user add you@example.com --role admin</code
+      >`,
+    'setup-needed',
+  );
+}
+
+/** `/` while nobody has an account yet. */
+export function setupNeededPage(ctx: PageContext): string {
+  return layout(
+    ctx,
+    ctx.t.auth.setupNeededTitle,
+    narrowCard(
+      html`<h1 class="mb-4 text-2xl font-semibold text-slate-900">${ctx.t.auth.setupNeededTitle}</h1>
+        ${setupNotice(ctx)}`,
+    ),
+  );
+}
+
+/** The first-administrator form behind the one-time setup link. */
+export function setupPage(
+  ctx: PageContext,
+  view: { action: string; error?: string; email?: string },
+): string {
+  const a = ctx.t.auth;
+  return layout(
+    ctx,
+    a.setupTitle,
+    narrowCard(
+      html`<h1 class="text-2xl font-semibold text-slate-900">${a.setupTitle}</h1>
+        <p class="mt-1 text-sm text-slate-500">${a.setupIntro}</p>
+        ${view.error ? html`<div class="mt-4">${notice('error', view.error, 'form-error')}</div>` : ''}
+        <form
+          method="post"
+          action="${localPath(ctx, view.action)}"
+          class="mt-6 space-y-4"
+          data-testid="setup-form"
+        >
+          ${field(a.email, { name: 'email', type: 'email', value: view.email, autocomplete: 'username' })}
+          ${field(a.password, {
+            name: 'password',
+            type: 'password',
+            autocomplete: 'new-password',
+            hint: a.passwordHint(PASSWORD_MIN),
+          })}
+          ${field(a.confirmPassword, { name: 'confirm', type: 'password', autocomplete: 'new-password' })}
+          <button type="submit" class="${primaryButton} w-full">${a.setupSubmit}</button>
+        </form>`,
+    ),
+  );
+}
+
+/** An invitation or reset link: the person sets their own password. */
+export function passwordLinkPage(
+  ctx: PageContext,
+  view: { action: string; purpose: 'invite' | 'reset'; email: string; error?: string },
+): string {
+  const a = ctx.t.auth;
+  const title = view.purpose === 'invite' ? a.inviteTitle : a.resetTitle;
+  return layout(
+    ctx,
+    title,
+    narrowCard(
+      html`<h1 class="text-2xl font-semibold text-slate-900">${title}</h1>
+        <p class="mt-1 text-sm text-slate-500">${a.linkIntro(view.email)}</p>
+        ${view.error ? html`<div class="mt-4">${notice('error', view.error, 'form-error')}</div>` : ''}
+        <form
+          method="post"
+          action="${localPath(ctx, view.action)}"
+          class="mt-6 space-y-4"
+          data-testid="link-form"
+        >
+          <input type="email" name="username" value="${view.email}" autocomplete="username" hidden />
+          ${field(a.newPassword, {
+            name: 'password',
+            type: 'password',
+            autocomplete: 'new-password',
+            hint: a.passwordHint(PASSWORD_MIN),
+          })}
+          ${field(a.confirmPassword, { name: 'confirm', type: 'password', autocomplete: 'new-password' })}
+          <button type="submit" class="${primaryButton} w-full">${a.savePassword}</button>
+        </form>`,
+    ),
+  );
+}
+
+export function profilePage(
+  ctx: PageContext,
+  view: {
+    email: string;
+    role: string;
+    lastSigninAt: Date | null;
+    error?: string | undefined;
+    done?: boolean | undefined;
+  },
+): string {
+  const a = ctx.t.auth;
+  return layout(
+    ctx,
+    a.profileTitle,
+    html`<div class="mx-auto max-w-2xl space-y-6">
+      <h1 class="text-2xl font-semibold text-slate-900">${a.profileTitle}</h1>
+      <section class="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">
+        <dl class="grid gap-3 text-sm sm:grid-cols-[10rem_1fr]">
+          <dt class="text-slate-500">${a.email}</dt>
+          <dd class="break-all font-medium text-slate-900" data-testid="profile-email">${view.email}</dd>
+          <dt class="text-slate-500">${a.role}</dt>
+          <dd>
+            <span class="font-medium text-slate-900">${a.roles[view.role]}</span>
+            <span class="text-slate-500"> — ${a.roleHints[view.role]}</span>
+          </dd>
+          <dt class="text-slate-500">${a.lastSignin}</dt>
+          <dd class="text-slate-700">${when(view.lastSigninAt, ctx.lang)}</dd>
+        </dl>
+      </section>
+      <section class="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">
+        <h2 class="text-lg font-semibold text-slate-900">${a.changePassword}</h2>
+        ${view.done ? html`<div class="mt-4">${notice('success', a.passwordChanged, 'password-changed')}</div>` : ''}
+        ${view.error ? html`<div class="mt-4">${notice('error', view.error, 'form-error')}</div>` : ''}
+        <form method="post" action="${localPath(ctx, '/profile/password')}" class="mt-4 space-y-4">
+          <input type="email" name="username" value="${view.email}" autocomplete="username" hidden />
+          ${field(a.currentPassword, { name: 'current', type: 'password', autocomplete: 'current-password' })}
+          ${field(a.newPassword, {
+            name: 'password',
+            type: 'password',
+            autocomplete: 'new-password',
+            hint: a.passwordHint(PASSWORD_MIN),
+          })}
+          ${field(a.confirmPassword, { name: 'confirm', type: 'password', autocomplete: 'new-password' })}
+          <button type="submit" class="${primaryButton}">${a.changePasswordSubmit}</button>
+        </form>
+      </section>
+      <section class="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">
+        <form
+          method="post"
+          action="${localPath(ctx, '/profile/signout-everywhere')}"
+          class="flex flex-wrap items-center gap-4"
+        >
+          <button type="submit" class="${dangerButton}">${a.signOutEverywhere}</button>
+          <p class="text-sm text-slate-500">${a.signOutEverywhereHint}</p>
+        </form>
+      </section>
+    </div>`,
+  );
+}

@@ -1,0 +1,89 @@
+import { html, type SafeHtml } from '../html.ts';
+import type { PageContext } from './layout.view.ts';
+
+/** A path in the page's language: `?lang=en` is kept on links and form actions. */
+export function localPath(ctx: Pick<PageContext, 'lang'>, path: string): string {
+  if (ctx.lang !== 'en') return path;
+  return `${path}${path.includes('?') ? '&' : '?'}lang=en`;
+}
+
+export const inputClass =
+  'w-full rounded-lg border border-slate-300 bg-white px-3 py-2.5 text-base outline-none transition focus:border-violet-500 focus:ring-4 focus:ring-violet-100 sm:text-sm';
+export const primaryButton =
+  'inline-flex items-center justify-center rounded-lg bg-violet-600 px-4 py-2.5 text-sm font-medium text-white shadow-sm transition hover:bg-violet-700 focus:outline-none focus:ring-4 focus:ring-violet-200';
+export const secondaryButton =
+  'inline-flex items-center justify-center rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 transition hover:bg-slate-50';
+export const dangerButton =
+  'inline-flex items-center justify-center rounded-lg border border-rose-200 bg-white px-3 py-2 text-sm font-medium text-rose-700 transition hover:bg-rose-50';
+
+export function field(
+  label: string,
+  input: {
+    name: string;
+    type?: string;
+    value?: string;
+    autocomplete?: string;
+    required?: boolean;
+    hint?: string;
+  },
+): SafeHtml {
+  return html`<label class="block text-sm">
+    <span class="mb-1 block font-medium text-slate-700">${label}</span>
+    <input
+      name="${input.name}"
+      type="${input.type ?? 'text'}"
+      value="${input.value ?? ''}"
+      ${input.autocomplete ? html`autocomplete="${input.autocomplete}"` : ''}
+      ${input.required === false ? '' : 'required'}
+      class="${inputClass}"
+    />
+    ${input.hint ? html`<span class="mt-1 block text-xs text-slate-500">${input.hint}</span>` : ''}
+  </label>`;
+}
+
+export function notice(
+  kind: 'error' | 'success' | 'info',
+  text: SafeHtml | string,
+  testId = 'notice',
+): SafeHtml {
+  const tone = {
+    error: 'border-rose-200 bg-rose-50 text-rose-800',
+    success: 'border-emerald-200 bg-emerald-50 text-emerald-800',
+    info: 'border-violet-200 bg-violet-50 text-violet-900',
+  }[kind];
+  return html`<div
+    class="rounded-xl border px-4 py-3 text-sm ${tone}"
+    role="${kind === 'error' ? 'alert' : 'status'}"
+    data-testid="${testId}"
+  >
+    ${text}
+  </div>`;
+}
+
+/** A secret shown once (a token or a link): selectable in one tap, never truncated. */
+export function secretBox(label: string, secret: string): SafeHtml {
+  return html`<div class="rounded-xl border border-emerald-200 bg-emerald-50 p-4" data-testid="secret">
+    <p class="text-sm text-emerald-900">${label}</p>
+    <code
+      class="mt-2 block select-all break-all rounded-lg bg-white px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-emerald-200"
+      >${secret}</code
+    >
+  </div>`;
+}
+
+/** A narrow card in the middle of the page: sign-in and the one-time link forms. */
+export function narrowCard(body: SafeHtml): SafeHtml {
+  return html`<section
+    class="mx-auto mt-6 max-w-md rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:mt-12 sm:p-8"
+  >
+    ${body}
+  </section>`;
+}
+
+export function when(d: Date | string | null, lang: 'ru' | 'en'): string {
+  if (!d) return '';
+  return new Date(d).toLocaleString(lang === 'en' ? 'en-GB' : 'ru-RU', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
+}
