@@ -62,7 +62,7 @@ export function createAuthService(deps: {
 }) {
   const { users, audit, limits } = deps;
   const db = users.db;
-  const idleMinutes = Math.round(limits.sessionIdleHours * 60);
+  const idleSeconds = Math.round(limits.sessionIdleHours * 3600);
 
   function checkNewPassword(p: NewPassword, email: string) {
     if (p.confirm !== undefined && p.confirm !== p.password) throw authError('PASSWORD_MISMATCH');
@@ -131,6 +131,7 @@ export function createAuthService(deps: {
       form: { email: string } & NewPassword,
       meta: RequestMeta,
     ): Promise<StartedSession> {
+      await service.checkSetupLink(secret);
       const email = normalizeEmail(form.email);
       checkNewPassword(form, email);
       const passwordHash = await hashPassword(form.password);
@@ -212,7 +213,7 @@ export function createAuthService(deps: {
         throw authError('SIGNIN_FAILED');
       }
       await users.clearAttempts(account);
-      await users.purgeSessions(idleMinutes);
+      await users.purgeSessions(idleSeconds);
       return db.transaction(async (tx) => {
         const session = await startSession(tx, user, meta);
         await audit.record(userActor(user, meta), 'signin', { subject: user.email }, tx);
@@ -221,7 +222,7 @@ export function createAuthService(deps: {
     },
 
     /** The user of a session cookie's secret, or null when it has ended. */
-    session: (secret: string) => users.sessionUser(digest(secret), idleMinutes),
+    session: (secret: string) => users.sessionUser(digest(secret), idleSeconds),
 
     async signOut(secret: string, user: SessionUser | null, meta: RequestMeta): Promise<void> {
       await users.deleteSession(digest(secret));

@@ -109,13 +109,13 @@ export function createUsersRepository(db: Db) {
      * The session's user when the session is within both its absolute and its idle limit and the
      * user is active. Marks it seen at most once a minute, so reading pages is not a write each time.
      */
-    async sessionUser(id: string, idleMinutes: number): Promise<SessionUser | null> {
+    async sessionUser(id: string, idleSeconds: number): Promise<SessionUser | null> {
       const { rows } = await db.query<SessionUser & { stale: boolean }>(
         `select u.id, u.email, u.role, s.last_seen_at < now() - interval '1 minute' as stale
          from sessions s join users u on u.id = s.user_id
          where s.id = $1 and s.expires_at > now()
-           and s.last_seen_at > now() - make_interval(mins => $2) and u.disabled_at is null`,
-        [id, idleMinutes],
+           and s.last_seen_at > now() - make_interval(secs => $2) and u.disabled_at is null`,
+        [id, idleSeconds],
       );
       const row = rows[0];
       if (!row) return null;
@@ -132,10 +132,10 @@ export function createUsersRepository(db: Db) {
       return rowCount ?? 0;
     },
 
-    async purgeSessions(idleMinutes: number): Promise<void> {
+    async purgeSessions(idleSeconds: number): Promise<void> {
       await db.query(
-        'delete from sessions where expires_at < now() or last_seen_at < now() - make_interval(mins => $1)',
-        [idleMinutes],
+        'delete from sessions where expires_at < now() or last_seen_at < now() - make_interval(secs => $1)',
+        [idleSeconds],
       );
     },
 

@@ -18,7 +18,7 @@ export function accountMenu(ctx: PageContext): SafeHtml {
   const a = ctx.t.auth;
   const account = ctx.account;
   if (!account) {
-    if (ctx.url.startsWith('/signin')) return html``;
+    if (ctx.signinForm) return html``;
     return html`<a
       class="rounded-md bg-violet-600 px-3 py-1.5 font-medium text-white hover:bg-violet-700"
       href="${localPath(ctx, '/signin')}"
@@ -28,7 +28,7 @@ export function accountMenu(ctx: PageContext): SafeHtml {
   }
   return html`<details class="relative" data-testid="account-menu">
     <summary
-      class="flex cursor-pointer list-none items-center gap-2 rounded-md px-1 py-1 text-slate-600 hover:bg-slate-100 [&::-webkit-details-marker]:hidden"
+      class="flex cursor-pointer list-none items-center gap-2 rounded-md p-0.5 text-slate-600 hover:bg-slate-100 [&::-webkit-details-marker]:hidden"
       aria-label="${account.email}"
     >
       <span
@@ -45,6 +45,7 @@ export function accountMenu(ctx: PageContext): SafeHtml {
         <span class="text-xs text-slate-500">${a.roles[account.role]}</span>
       </p>
       <a class="${item}" href="${localPath(ctx, '/profile')}">${a.profile}</a>
+      <a class="${item} sm:hidden" href="${localPath(ctx, '/searches')}">${a.mySearches}</a>
       ${
         account.role === 'admin'
           ? html`<a class="${item}" href="${localPath(ctx, '/users')}">${a.users}</a>

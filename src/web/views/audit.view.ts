@@ -42,6 +42,12 @@ export function auditPage(ctx: PageContext, view: AuditView): string {
               class="divide-y divide-slate-200 rounded-2xl border border-slate-200 bg-white shadow-sm"
               data-testid="audit"
             >
+              <li
+                class="hidden gap-4 px-4 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500 sm:grid sm:grid-cols-[11rem_1fr_1fr_8rem]"
+                aria-hidden="true"
+              >
+                <span>${a.time}</span><span>${a.action}</span><span>${a.who}</span><span>${a.address}</span>
+              </li>
               ${view.entries.map((e) => entryRow(ctx, e))}
             </ol>`
           : html`<p
@@ -61,7 +67,10 @@ function entryRow(ctx: PageContext, e: AuditEntry): SafeHtml {
   const failed = e.action === 'signin.failed';
   const details = e.details
     ? Object.entries(e.details)
-        .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+        .map(
+          ([k, v]) =>
+            `${k}: ${typeof v === 'object' ? JSON.stringify(v) : (a.roles[String(v)] ?? String(v))}`,
+        )
         .join(', ')
     : '';
   return html`<li

@@ -14,13 +14,13 @@ export function signinPage(
 ): string {
   const a = ctx.t.auth;
   return layout(
-    ctx,
+    { ...ctx, signinForm: true },
     a.signInTitle,
     narrowCard(
       html`<h1 class="text-2xl font-semibold text-slate-900">${a.signInTitle}</h1>
         <p class="mt-1 text-sm text-slate-500">${a.signInIntro}</p>
-        ${view.setupPending ? html`<div class="mt-4">${setupNotice(ctx)}</div>` : ''}
-        ${view.error ? html`<div class="mt-4">${notice('error', view.error, 'signin-error')}</div>` : ''}
+        ${view.setupPending ? html`<div class="mt-4">${setupNotice(ctx, true)}</div>` : ''}
+        ${view.error && !view.setupPending ? html`<div class="mt-4">${notice('error', view.error, 'signin-error')}</div>` : ''}
         <form
           method="post"
           action="${localPath(ctx, '/signin')}"
@@ -36,14 +36,15 @@ export function signinPage(
   );
 }
 
-function setupNotice(ctx: PageContext) {
+function setupNotice(ctx: PageContext, titled: boolean) {
   const a = ctx.t.auth;
   return notice(
     'info',
-    html`<p class="font-medium">${a.setupNeededTitle}</p>
-      <p class="mt-1">${a.setupNeeded}</p>
+    html`${titled ? html`<p class="mb-1 font-medium">${a.setupNeededTitle}</p>` : ''}
+      <p>${a.setupNeeded}</p>
       <p class="mt-2">${a.setupNeededCli}</p>
-      <code class="mt-1 block break-all rounded bg-white/70 px-2 py-1 font-mono text-xs"
+      <code
+        class="mt-1 block overflow-x-auto whitespace-nowrap rounded bg-white/70 px-2 py-1 font-mono text-xs"
         >npx vitrina user add you@example.com --role admin</code
       >`,
     'setup-needed',
@@ -53,11 +54,11 @@ function setupNotice(ctx: PageContext) {
 /** `/` while nobody has an account yet. */
 export function setupNeededPage(ctx: PageContext): string {
   return layout(
-    ctx,
+    { ...ctx, signinForm: true },
     ctx.t.auth.setupNeededTitle,
     narrowCard(
       html`<h1 class="mb-4 text-2xl font-semibold text-slate-900">${ctx.t.auth.setupNeededTitle}</h1>
-        ${setupNotice(ctx)}`,
+        ${setupNotice(ctx, false)}`,
     ),
   );
 }
@@ -69,7 +70,7 @@ export function setupPage(
 ): string {
   const a = ctx.t.auth;
   return layout(
-    ctx,
+    { ...ctx, signinForm: true },
     a.setupTitle,
     narrowCard(
       html`<h1 class="text-2xl font-semibold text-slate-900">${a.setupTitle}</h1>
@@ -103,7 +104,7 @@ export function passwordLinkPage(
   const a = ctx.t.auth;
   const title = view.purpose === 'invite' ? a.inviteTitle : a.resetTitle;
   return layout(
-    ctx,
+    { ...ctx, signinForm: true },
     title,
     narrowCard(
       html`<h1 class="text-2xl font-semibold text-slate-900">${title}</h1>

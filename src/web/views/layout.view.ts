@@ -9,6 +9,8 @@ export interface PageContext {
   url: string;
   /** the signed-in person (the header shows their menu); absent for visitors and API tokens */
   account?: PageAccount | null | undefined;
+  /** a sign-in or password form: the header offers no «Войти» */
+  signinForm?: boolean;
 }
 
 export function withLang(url: string, lang: Lang): string {
@@ -61,11 +63,15 @@ export function layout(
             <span class="hidden text-sm font-normal text-slate-500 md:inline">· ${t.tagline}</span>
           </a>
           <nav class="ml-auto flex items-center gap-3 text-sm">
-            <a
-              class="rounded-md px-2 py-1 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
-              href="/searches${lang === 'en' ? '?lang=en' : ''}"
-              >${lang === 'en' ? 'My photo searches' : 'Мои поиски по фото'}</a
-            >
+            ${
+              ctx.account
+                ? html`<a
+                    class="hidden rounded-md px-2 py-1 text-slate-500 hover:bg-slate-100 hover:text-slate-900 sm:inline"
+                    href="/searches${lang === 'en' ? '?lang=en' : ''}"
+                    >${lang === 'en' ? 'My photo searches' : 'Мои поиски по фото'}</a
+                  >`
+                : ''
+            }
             <a
               class="rounded-md px-2 py-1 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
               href="${withLang(ctx.url, other)}"
