@@ -2,7 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { AppError } from '../errors/app-error.ts';
-import { authError } from './auth.errors.ts';
+import { appError } from '../errors/app-error.ts';
 import type { AuthService, RequestMeta } from './auth.service.ts';
 import { NOBODY, roleAtLeast, type Access, type Actor, type Principal } from './auth.types.ts';
 import type { TokenService } from './token.service.ts';
@@ -116,17 +116,17 @@ export function accessError(
   problem: Problem,
   publicCatalog: boolean,
 ): AppError | null {
-  if (access === undefined) return authError('ACCESS_UNDECLARED');
+  if (access === undefined) return appError('ACCESS_UNDECLARED');
   if (access === 'public') return null;
   if (principal.kind === 'nobody') {
     if (access === 'catalog' && publicCatalog && problem !== 'token') return null;
-    if (problem === 'token') return authError('TOKEN_INVALID');
-    return authError(problem === 'session' ? 'SESSION_ENDED' : 'AUTH_REQUIRED');
+    if (problem === 'token') return appError('TOKEN_INVALID');
+    return appError(problem === 'session' ? 'SESSION_ENDED' : 'AUTH_REQUIRED');
   }
-  if (access === 'account') return principal.kind === 'user' ? null : authError('PERSON_REQUIRED');
+  if (access === 'account') return principal.kind === 'user' ? null : appError('PERSON_REQUIRED');
   if (access === 'catalog') return null;
   const role = principal.kind === 'user' ? principal.user.role : principal.token.role;
-  return roleAtLeast(role, access) ? null : authError('ROLE_REQUIRED', { needed: access, role });
+  return roleAtLeast(role, access) ? null : appError('ROLE_REQUIRED', { needed: access, role });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { DbTx } from '../db/db.client.ts';
 import type { AuditRepository } from './audit.repository.ts';
-import { authError } from './auth.errors.ts';
+import { appError } from '../errors/app-error.ts';
 import { isRole, type Actor, type Role, type SessionUser } from './auth.types.ts';
 import { checkPasswordPolicy, PASSWORD_MAX } from './password.policy.ts';
 import { digest, hashPassword, newSecret, verifyDummy, verifyPassword } from './secrets.ts';
@@ -41,7 +41,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function normalizeEmail(email: string): string {
   const e = email.trim().toLowerCase();
-  if (e.length > 254 || !EMAIL.test(e)) throw authError('EMAIL_INVALID');
+  if (e.length > 254 || !EMAIL.test(e)) throw appError('EMAIL_INVALID');
   return e;
 }
 
@@ -65,7 +65,7 @@ export function createAuthService(deps: {
   const idleSeconds = Math.round(limits.sessionIdleHours * 3600);
 
   function checkNewPassword(p: NewPassword, email: string) {
-    if (p.confirm !== undefined && p.confirm !== p.password) throw authError('PASSWORD_MISMATCH');
+    if (p.confirm !== undefined && p.confirm !== p.password) throw appError('PASSWORD_MISMATCH');
     checkPasswordPolicy(p.password, email);
   }
 
@@ -87,14 +87,14 @@ export function createAuthService(deps: {
 
   async function requireUser(id: number, tx: DbTx = db) {
     const user = await users.byId(id, tx);
-    if (!user) throw authError('USER_NOT_FOUND', { user: `#${id}` });
+    if (!user) throw appError('USER_NOT_FOUND', { user: `#${id}` });
     return user;
   }
 
   /** Refuses a change that would leave no active administrator. */
   async function keepAnAdmin(tx: Parameters<UsersRepository['activeAdminIds']>[0], losing: number) {
     const admins = await users.activeAdminIds(tx);
-    if (admins.length === 1 && admins[0] === losing) throw authError('LAST_ADMIN');
+    if (admins.length === 1 && admins[0] === losing) throw appError('LAST_ADMIN');
   }
 
   const service = {
@@ -114,14 +114,14 @@ export function createAuthService(deps: {
 
     /** Throws unless this is a live first-administrator link. */
     async checkSetupLink(secret: string): Promise<void> {
-      if (!(await service.needsSetup())) throw authError('SETUP_DONE');
-      if ((await users.link(digest(secret)))?.purpose !== 'setup') throw authError('LINK_INVALID');
+      if (!(await service.needsSetup())) throw appError('SETUP_DONE');
+      if ((await users.link(digest(secret)))?.purpose !== 'setup') throw appError('LINK_INVALID');
     },
 
     /** Whom a live invitation or reset link is for. */
     async checkPasswordLink(secret: string): Promise<{ purpose: 'invite' | 'reset'; email: string }> {
       const link = await users.link(digest(secret));
-      if (!link || link.purpose === 'setup' || !link.email) throw authError('LINK_INVALID');
+      if (!link || link.purpose === 'setup' || !link.email) throw appError('LINK_INVALID');
       return { purpose: link.purpose, email: link.email };
     },
 
@@ -137,9 +137,9 @@ export function createAuthService(deps: {
       const passwordHash = await hashPassword(form.password);
       return db.transaction(async (tx) => {
         await users.lockSetup(tx);
-        if ((await users.count(tx)) > 0) throw authError('SETUP_DONE');
+        if ((await users.count(tx)) > 0) throw appError('SETUP_DONE');
         const link = await users.link(digest(secret), tx);
-        if (link?.purpose !== 'setup') throw authError('LINK_INVALID');
+        if (link?.purpose !== 'setup') throw appError('LINK_INVALID');
         const user = (await users.insert(tx, { email, role: 'admin', passwordHash }))!;
         await users.deleteLinks(tx, { purpose: 'setup' });
         const session = await startSession(tx, user, meta);
@@ -151,15 +151,15 @@ export function createAuthService(deps: {
     /** An invitation or reset link's form: sets the password, ends other sessions, signs in. */
     async useLink(secret: string, form: NewPassword, meta: RequestMeta): Promise<StartedSession> {
       const link = await users.link(digest(secret));
-      if (!link || link.purpose === 'setup' || link.userId === null) throw authError('LINK_INVALID');
+      if (!link || link.purpose === 'setup' || link.userId === null) throw appError('LINK_INVALID');
       const user = await requireUser(link.userId);
-      if (user.disabledAt) throw authError('LINK_INVALID');
+      if (user.disabledAt) throw appError('LINK_INVALID');
       checkNewPassword(form, user.email);
       const passwordHash = await hashPassword(form.password);
       return db.transaction(async (tx) => {
         // re-read inside the transaction: two tabs submitting the same link use it once
         const again = await users.link(digest(secret), tx);
-        if (!again) throw authError('LINK_INVALID');
+        if (!again) throw appError('LINK_INVALID');
         await users.deleteLinks(tx, { id: digest(secret) });
         await users.update(tx, user.id, { passwordHash });
         await users.deleteSessionsOf(tx, user.id);
@@ -198,7 +198,7 @@ export function createAuthService(deps: {
           1,
           Math.ceil((new Date(counts.oldest).getTime() + SIGNIN_WINDOW_MINUTES * 60_000 - Date.now()) / 1000),
         );
-        throw authError('SIGNIN_THROTTLED', { seconds });
+        throw appError('SIGNIN_THROTTLED', { seconds });
       }
       const password = form.password.slice(0, PASSWORD_MAX * 4);
       const user = account ? await users.byEmail(account) : null;
@@ -210,7 +210,7 @@ export function createAuthService(deps: {
         await audit.record({ userId: null, label: account || '—', address: meta.address }, 'signin.failed', {
           subject: account,
         });
-        throw authError('SIGNIN_FAILED');
+        throw appError('SIGNIN_FAILED');
       }
       await users.clearAttempts(account);
       await users.purgeSessions(idleSeconds);
@@ -245,7 +245,7 @@ export function createAuthService(deps: {
     ): Promise<StartedSession> {
       const row = await requireUser(user.id);
       if (!row.passwordHash || !(await verifyPassword(row.passwordHash, form.current))) {
-        throw authError('PASSWORD_WRONG');
+        throw appError('PASSWORD_WRONG');
       }
       checkNewPassword(form, row.email);
       const passwordHash = await hashPassword(form.password);
@@ -274,14 +274,14 @@ export function createAuthService(deps: {
       actor: Actor,
     ): Promise<{ user: SessionUser; link: string | null }> {
       const email = normalizeEmail(input.email);
-      if (!isRole(input.role)) throw authError('ROLE_INVALID', { role: input.role });
+      if (!isRole(input.role)) throw appError('ROLE_INVALID', { role: input.role });
       const role: Role = input.role;
       if (input.password !== undefined) checkNewPassword({ password: input.password }, email);
       const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
       return db.transaction(async (tx) => {
         await users.lockSetup(tx); // the first user here and through a setup link never both win
         const user = await users.insert(tx, { email, role, passwordHash });
-        if (!user) throw authError('USER_EXISTS', { email });
+        if (!user) throw appError('USER_EXISTS', { email });
         let link: string | null = null;
         if (!passwordHash) {
           link = newSecret();
@@ -299,7 +299,7 @@ export function createAuthService(deps: {
     },
 
     async setRole(id: number, role: string, actor: Actor): Promise<void> {
-      if (!isRole(role)) throw authError('ROLE_INVALID', { role });
+      if (!isRole(role)) throw appError('ROLE_INVALID', { role });
       await db.transaction(async (tx) => {
         const user = await requireUser(id, tx);
         if (user.role === role) return;
@@ -343,7 +343,7 @@ export function createAuthService(deps: {
     async setPassword(emailInput: string, password: string, actor: Actor): Promise<SessionUser> {
       const email = normalizeEmail(emailInput);
       const user = await users.byEmail(email);
-      if (!user) throw authError('USER_NOT_FOUND', { user: email });
+      if (!user) throw appError('USER_NOT_FOUND', { user: email });
       checkNewPassword({ password }, email);
       const passwordHash = await hashPassword(password);
       await db.transaction(async (tx) => {

@@ -1,4 +1,4 @@
-import { authError } from './auth.errors.ts';
+import { appError } from '../errors/app-error.ts';
 import { COMMON_PASSWORDS } from './common-passwords.ts';
 
 export const PASSWORD_MIN = 10;
@@ -8,8 +8,8 @@ export const PASSWORD_MAX = 256;
 /** Throws the first rule a new password breaks: length, then the common-password list. */
 export function checkPasswordPolicy(password: string, email?: string): void {
   const length = [...password].length;
-  if (length < PASSWORD_MIN) throw authError('PASSWORD_TOO_SHORT', { min: PASSWORD_MIN });
-  if (length > PASSWORD_MAX) throw authError('PASSWORD_TOO_LONG', { max: PASSWORD_MAX });
+  if (length < PASSWORD_MIN) throw appError('PASSWORD_TOO_SHORT', { min: PASSWORD_MIN });
+  if (length > PASSWORD_MAX) throw appError('PASSWORD_TOO_LONG', { max: PASSWORD_MAX });
   const lower = password.toLowerCase();
   const local = email?.toLowerCase().split('@')[0];
   if (
@@ -17,6 +17,6 @@ export function checkPasswordPolicy(password: string, email?: string): void {
     new Set(lower).size <= 2 || // "aaaaaaaaaa", "ababababab"
     (email && (lower === email.toLowerCase() || (local && local.length >= 4 && lower.includes(local))))
   ) {
-    throw authError('PASSWORD_TOO_COMMON');
+    throw appError('PASSWORD_TOO_COMMON');
   }
 }

@@ -1,5 +1,5 @@
 import type { AuditRepository } from './audit.repository.ts';
-import { authError } from './auth.errors.ts';
+import { appError } from '../errors/app-error.ts';
 import { isRole, type Actor, type Role, type TokenIdentity } from './auth.types.ts';
 import { digest, newSecret } from './secrets.ts';
 import type { TokensRepository } from './tokens.repository.ts';
@@ -17,8 +17,8 @@ export function createTokenService(deps: { tokens: TokensRepository; audit: Audi
       actor: Actor,
     ): Promise<{ id: number; token: string; name: string; role: Role }> {
       const name = input.name.trim();
-      if (!name || name.length > 100) throw authError('TOKEN_NAME_INVALID');
-      if (!isRole(input.role)) throw authError('ROLE_INVALID', { role: input.role });
+      if (!name || name.length > 100) throw appError('TOKEN_NAME_INVALID');
+      if (!isRole(input.role)) throw appError('ROLE_INVALID', { role: input.role });
       const token = newSecret(TOKEN_PREFIX);
       const row = await tokens.insert({
         name,
@@ -26,7 +26,7 @@ export function createTokenService(deps: { tokens: TokensRepository; audit: Audi
         hash: digest(token),
         createdBy: actor.label,
       });
-      if (!row) throw authError('TOKEN_NAME_TAKEN', { name });
+      if (!row) throw appError('TOKEN_NAME_TAKEN', { name });
       await audit.record(actor, 'token.create', { subject: name, details: { role: row.role } });
       return { id: row.id, token, name: row.name, role: row.role };
     },
@@ -42,7 +42,7 @@ export function createTokenService(deps: { tokens: TokensRepository; audit: Audi
     /** By id (the page) or by name (the CLI). */
     async revoke(ref: { id?: number; name?: string }, actor: Actor) {
       const row = await tokens.revoke(ref);
-      if (!row) throw authError('TOKEN_NOT_FOUND', { token: ref.name ?? `#${ref.id}` });
+      if (!row) throw appError('TOKEN_NOT_FOUND', { token: ref.name ?? `#${ref.id}` });
       await audit.record(actor, 'token.revoke', { subject: row.name });
       return row;
     },

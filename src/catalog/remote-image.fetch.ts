@@ -1,6 +1,6 @@
 import dns from 'node:dns/promises';
 import net from 'node:net';
-import { AppError } from '../errors/app-error.ts';
+import { appError, isAppError } from '../errors/app-error.ts';
 
 export interface FetchLimits {
   timeoutMs: number;
@@ -15,10 +15,10 @@ export async function fetchImageBytes(url: string, limits: FetchLimits): Promise
   try {
     parsed = new URL(url);
   } catch {
-    throw new AppError('URL_INVALID', `not a valid URL: ${url}`, 400);
+    throw appError('URL_INVALID', { url });
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new AppError('URL_INVALID', 'only http(s) URLs are accepted', 400);
+    throw appError('URL_INVALID', { url });
   }
   if (limits.publicOnly) await assertPublicHost(parsed.hostname);
   const controller = new AbortController();
@@ -29,7 +29,7 @@ export async function fetchImageBytes(url: string, limits: FetchLimits): Promise
       signal: controller.signal,
       redirect: limits.publicOnly ? 'error' : 'follow',
     });
-    if (!response.ok) throw new AppError('URL_FETCH_FAILED', `${url} answered HTTP ${response.status}`, 400);
+    if (!response.ok) throw appError('URL_FETCH_FAILED', { url, reason: `HTTP ${response.status}` });
     const declared = Number(response.headers.get('content-length') ?? 0);
     if (declared > limits.maxBytes) throw tooLarge(url, limits.maxBytes);
     const chunks: Buffer[] = [];
@@ -44,18 +44,18 @@ export async function fetchImageBytes(url: string, limits: FetchLimits): Promise
     }
     return Buffer.concat(chunks);
   } catch (error) {
-    if (error instanceof AppError) throw error;
+    if (isAppError(error)) throw error;
     if (controller.signal.aborted) {
-      throw new AppError('URL_TIMEOUT', `${url} did not answer within ${limits.timeoutMs / 1000} s`, 400);
+      throw appError('URL_TIMEOUT', { url, seconds: limits.timeoutMs / 1000 });
     }
-    throw new AppError('URL_FETCH_FAILED', `could not fetch ${url}: ${(error as Error).message}`, 400);
+    throw appError('URL_FETCH_FAILED', { url, reason: (error as Error).message });
   } finally {
     clearTimeout(timer);
   }
 }
 
 function tooLarge(url: string, maxBytes: number) {
-  return new AppError('URL_TOO_LARGE', `${url} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`, 413);
+  return appError('URL_TOO_LARGE', { url, maxBytes });
 }
 
 async function assertPublicHost(hostname: string): Promise<void> {
@@ -63,13 +63,9 @@ async function assertPublicHost(hostname: string): Promise<void> {
   const addresses = net.isIP(host)
     ? [host]
     : (await dns.lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
-  if (addresses.length === 0) throw new AppError('URL_FETCH_FAILED', `cannot resolve ${hostname}`, 400);
+  if (addresses.length === 0) throw appError('URL_FETCH_FAILED', { url: hostname, reason: 'cannot resolve' });
   if (addresses.some(isPrivateAddress)) {
-    throw new AppError(
-      'URL_FORBIDDEN',
-      'URLs pointing to private or loopback addresses are not allowed',
-      400,
-    );
+    throw appError('URL_FORBIDDEN');
   }
 }
 

@@ -47,24 +47,10 @@ export function createSavedSearchRepository(db: Db, ttlDays: number) {
 
     async thumb(id: string): Promise<Buffer | null> {
       const { rows } = await db.query<{ t: Buffer | null }>(
-        'select query_thumb as t from saved_searches where id = $1',
+        'select query_thumb as t from saved_searches where id = $1 and (expires_at is null or expires_at > now())',
         [id],
       );
       return rows[0]?.t ?? null;
-    },
-
-    async list(
-      ids: string[],
-    ): Promise<(Pick<SavedSearch, 'id' | 'kind' | 'createdAt' | 'hasThumb'> & { count: number })[]> {
-      const { rows } = await db.query<
-        Pick<SavedSearch, 'id' | 'kind' | 'createdAt' | 'hasThumb'> & { count: number }
-      >(
-        `select id, kind, created_at as "createdAt", query_thumb is not null as "hasThumb", jsonb_array_length(matches) as count
-         from saved_searches where id = any($1::text[]) and (expires_at is null or expires_at > now())
-         order by created_at desc`,
-        [ids],
-      );
-      return rows;
     },
 
     async purgeExpired(): Promise<number> {

@@ -35,7 +35,7 @@ export async function createWebServer(
     routerOptions: { maxParamLength: 200 },
     trustProxy: ctx.config.trustProxy,
   });
-  installErrorHandling(app);
+  installErrorHandling(app, { uploadMaxBytes: ctx.config.uploadMaxBytes });
   await installWebAuth(app, ctx);
   allowPrefixes(app, ['/assets/', '/vendor/cropperjs/'], 'public'); // static files: no data
   await app.register(fastifyStatic, {
@@ -52,7 +52,7 @@ export async function createWebServer(
 
   registerMediaRoutes(app, {
     media: ctx.media,
-    thumbnails: createThumbnailer(ctx.config.dataDir, ctx.media),
+    thumbnails: createThumbnailer(ctx.config.dataDir, ctx.media, { maxPixels: ctx.config.maxImagePixels }),
   });
   registerCatalogRoutes(app, {
     ctx,

@@ -1,5 +1,5 @@
 import { createAppContext } from '../../app/app.context.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { appError } from '../../errors/app-error.ts';
 import { cliActor } from '../cli.actor.ts';
 import { parseCliArgs } from '../cli.args.ts';
 import type { CliCommand } from '../cli.types.ts';
@@ -22,12 +22,14 @@ export const tokenCommand: CliCommand = {
   async run(argv, { config, io }) {
     const { values, positionals } = parseCliArgs(argv, options, usage);
     const [action, name, ...extra] = positionals;
-    if (!action || extra.length) throw new AppError('CLI_USAGE', `Usage: vitrina ${usage}`, 2);
+    if (!action || extra.length) throw appError('CLI_USAGE', { details: `Usage: vitrina ${usage}` });
     const ctx = await createAppContext(config);
     try {
       if (action === 'create') {
         if (!values.role || !values.name) {
-          throw new AppError('CLI_USAGE', `--role and --name are required.\nUsage: vitrina ${usage}`, 2);
+          throw appError('CLI_USAGE', {
+            details: `--role and --name are required.\nUsage: vitrina ${usage}`,
+          });
         }
         const t = await ctx.tokens.create({ name: values.name, role: values.role }, cliActor());
         io.err(
@@ -54,13 +56,13 @@ export const tokenCommand: CliCommand = {
       }
       if (action === 'revoke') {
         const ref = name ?? values.name;
-        if (!ref) throw new AppError('CLI_USAGE', `Usage: vitrina ${usage}`, 2);
+        if (!ref) throw appError('CLI_USAGE', { details: `Usage: vitrina ${usage}` });
         const t = await ctx.tokens.revoke({ name: ref }, cliActor());
         if (values.json) io.out(JSON.stringify({ revoked: t.name }));
         else io.out(`revoked ${t.name}`);
         return 0;
       }
-      throw new AppError('CLI_USAGE', `Unknown action "${action}".\nUsage: vitrina ${usage}`, 2);
+      throw appError('CLI_USAGE', { details: `Unknown action "${action}".\nUsage: vitrina ${usage}` });
     } finally {
       await ctx.close();
     }

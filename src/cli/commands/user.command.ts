@@ -1,6 +1,5 @@
 import { createAppContext } from '../../app/app.context.ts';
-import { authError } from '../../auth/auth.errors.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { appError } from '../../errors/app-error.ts';
 import { cliActor } from '../cli.actor.ts';
 import { parseCliArgs } from '../cli.args.ts';
 import { askHidden, generatePassword, readStdin } from '../cli.secret.ts';
@@ -24,12 +23,12 @@ const options = {
  */
 async function choosePassword(values: { 'password-stdin': boolean; generate: boolean }) {
   if (values['password-stdin'] && values.generate) {
-    throw new AppError('CLI_USAGE', 'Use either --password-stdin or --generate, not both.', 2);
+    throw appError('CLI_USAGE', { details: 'Use either --password-stdin or --generate, not both.' });
   }
   if (values['password-stdin']) return { password: await readStdin(), generated: false };
   if (values.generate || !process.stdin.isTTY) return { password: generatePassword(), generated: true };
   const password = await askHidden('Password: ');
-  if ((await askHidden('Repeat the password: ')) !== password) throw authError('PASSWORD_MISMATCH');
+  if ((await askHidden('Repeat the password: ')) !== password) throw appError('PASSWORD_MISMATCH');
   return { password, generated: false };
 }
 
@@ -53,12 +52,13 @@ export const userCommand: CliCommand = {
     const { values, positionals } = parseCliArgs(argv, options, usage);
     const [action, email, ...extra] = positionals;
     if (extra.length || !action || (action !== 'list' && !email)) {
-      throw new AppError('CLI_USAGE', `Usage: vitrina ${usage}`, 2);
+      throw appError('CLI_USAGE', { details: `Usage: vitrina ${usage}` });
     }
     const ctx = await createAppContext(config);
     try {
       if (action === 'add') {
-        if (!values.role) throw new AppError('CLI_USAGE', `--role is required.\nUsage: vitrina ${usage}`, 2);
+        if (!values.role)
+          throw appError('CLI_USAGE', { details: `--role is required.\nUsage: vitrina ${usage}` });
         const { password, generated } = await choosePassword(values);
         const { user } = await ctx.auth.addUser({ email: email!, role: values.role, password }, cliActor());
         report(io, values.json, user, generated ? password : null, 'added');
@@ -82,7 +82,7 @@ export const userCommand: CliCommand = {
         else for (const u of users) io.out(`${u.id}\t${u.email}\t${u.role}\t${u.status}`);
         return 0;
       }
-      throw new AppError('CLI_USAGE', `Unknown action "${action}".\nUsage: vitrina ${usage}`, 2);
+      throw appError('CLI_USAGE', { details: `Unknown action "${action}".\nUsage: vitrina ${usage}` });
     } finally {
       await ctx.close();
     }

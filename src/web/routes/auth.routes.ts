@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/app.context.ts';
-import { errorText } from '../../auth/auth.errors.ts';
 import {
   allow,
   clearSessionCookie,
@@ -82,13 +81,13 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     } catch (error) {
       const known = formError(error, [401, 429]);
       if (known.code === 'SIGNIN_THROTTLED') {
-        const { seconds } = (known as AppError & { params: { seconds: number } }).params;
+        const seconds = Number(known.params.seconds);
         reply.header('retry-after', String(seconds));
       }
       return sendHtml(
         reply,
         known.status,
-        signinPage(page, { error: errorText(known, page.lang), email: form.email, next }),
+        signinPage(page, { error: known.in(page.lang), email: form.email, next }),
       );
     }
   });
@@ -119,7 +118,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
       return sendHtml(
         reply,
         400,
-        setupPage(page, { action: `/setup/${token}`, error: errorText(known, page.lang), email: form.email }),
+        setupPage(page, { action: `/setup/${token}`, error: known.in(page.lang), email: form.email }),
       );
     }
   });
@@ -148,7 +147,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
       return sendHtml(
         reply,
         400,
-        passwordLinkPage(page, { action: `/password/${token}`, ...link, error: errorText(known, page.lang) }),
+        passwordLinkPage(page, { action: `/password/${token}`, ...link, error: known.in(page.lang) }),
       );
     }
   });
@@ -174,7 +173,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     } catch (error) {
       const known = formError(error, [400]);
       const profile = await auth.profile(me(request).id);
-      return sendHtml(reply, 400, profilePage(page, { ...profile, error: errorText(known, page.lang) }));
+      return sendHtml(reply, 400, profilePage(page, { ...profile, error: known.in(page.lang) }));
     }
   });
 
@@ -192,6 +191,6 @@ export function renderDenied(ctx: AppContext) {
     const page = pageContext(request);
     const next = request.method === 'GET' ? safeNext(request.url) : undefined;
     const setupPending = await ctx.auth.needsSetup();
-    return sendHtml(reply, 401, signinPage(page, { error: errorText(error, page.lang), next, setupPending }));
+    return sendHtml(reply, 401, signinPage(page, { error: error.in(page.lang), next, setupPending }));
   };
 }

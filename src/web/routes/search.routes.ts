@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { allow } from '../../auth/auth.plugin.ts';
 import type { AppConfig } from '../../config/config.schema.ts';
 import { fetchImageBytes } from '../../catalog/remote-image.fetch.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { appError } from '../../errors/app-error.ts';
 import type { IndexJob } from '../../indexer/index.job.ts';
 import type { SearchHistoryRepository } from '../../search/search-history.repository.ts';
 import type { SearchOutcome, SearchService } from '../../search/search.service.ts';
@@ -24,11 +24,7 @@ const searchIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{6,64}$/) 
 /** Reads the multipart form: every `image` part, and the small text fields. */
 async function readSearchForm(request: FastifyRequest) {
   if (!request.isMultipart()) {
-    throw new AppError(
-      'UNSUPPORTED_MEDIA_TYPE',
-      'Send the photo as multipart/form-data with a field "image".',
-      415,
-    );
+    throw appError('MULTIPART_EXPECTED');
   }
   const images: Buffer[] = [];
   const fields: Record<string, string> = {};
@@ -36,7 +32,7 @@ async function readSearchForm(request: FastifyRequest) {
     if (part.type === 'file') {
       if (part.fieldname !== 'image') {
         await part.toBuffer();
-        throw new AppError('UNKNOWN_FIELD', `Unexpected file field "${part.fieldname}"; use "image".`, 400);
+        throw appError('UNKNOWN_FIELD', { field: part.fieldname });
       }
       images.push(await part.toBuffer());
     } else {
@@ -45,13 +41,12 @@ async function readSearchForm(request: FastifyRequest) {
   }
   const parsed = fieldsSchema.safeParse(fields);
   if (!parsed.success) {
-    throw new AppError(
-      'INVALID_PARAMETERS',
-      parsed.error.issues
+    throw appError('INVALID_PARAMETERS', {
+      details: parsed.error.issues
         .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
         .join('; '),
-      400,
-    );
+      fields: parsed.error.issues.map((i) => i.path.join('.') || '?').join(', '),
+    });
   }
   return { images, ...parsed.data };
 }
@@ -83,10 +78,8 @@ export function registerSearchRoutes(
 
   app.post('/api/search-by-image', allow('catalog'), async (request, reply) => {
     const form = await readSearchForm(request);
-    if (form.images.length > 0 && form.url)
-      throw new AppError('INVALID_PARAMETERS', 'Send either "image" or "url", not both.', 400);
-    if (form.images.length > MAX_FILES)
-      throw new AppError('TOO_MANY_PARTS', `At most ${MAX_FILES} photos per search.`, 413);
+    if (form.images.length > 0 && form.url) throw appError('IMAGE_AND_URL');
+    if (form.images.length > MAX_FILES) throw appError('TOO_MANY_PARTS', { maxFiles: MAX_FILES });
     const images = form.url
       ? [
           await fetchImageBytes(form.url, {
@@ -123,9 +116,9 @@ export function registerSearchRoutes(
   });
 
   app.get('/searches/:id/thumb', allow('catalog'), async (request, reply) => {
-    const { id } = parseParams(searchIdParams, request.params);
+    const { id } = parseParams(searchIdParams, request.params, 'SEARCH_NOT_FOUND');
     const thumb = await search.thumb(id);
-    if (!thumb) throw new AppError('NOT_FOUND', 'no thumbnail for this search', 404);
+    if (!thumb) throw appError('SEARCH_NOT_FOUND');
     return reply
       .header('cache-control', 'public, max-age=31536000, immutable')
       .type('image/webp')
@@ -134,17 +127,20 @@ export function registerSearchRoutes(
 
   app.get('/api/index/status', allow('viewer'), async () => {
     if (!deps.indexJob)
-      throw new AppError(
-        'VECTOR_STORE_UNAVAILABLE',
-        search.available().reason ?? 'indexing unavailable',
-        503,
-      );
+      throw appError('VECTOR_STORE_UNAVAILABLE', {
+        reason: search.available().reason ?? 'indexing unavailable',
+      });
     return deps.indexJob.status();
   });
 }
 
-function parseParams<T extends z.ZodType>(schema: T, params: unknown): z.infer<T> {
+/** A malformed id names nothing that exists: the same 404 as an unknown one. */
+function parseParams<T extends z.ZodType>(
+  schema: T,
+  params: unknown,
+  notFound: 'PRODUCT_NOT_FOUND' | 'SEARCH_NOT_FOUND' = 'PRODUCT_NOT_FOUND',
+): z.infer<T> {
   const parsed = schema.safeParse(params);
-  if (!parsed.success) throw new AppError('NOT_FOUND', 'no such item', 404);
+  if (!parsed.success) throw appError(notFound);
   return parsed.data;
 }

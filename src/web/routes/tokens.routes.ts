@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/app.context.ts';
-import { errorText } from '../../auth/auth.errors.ts';
 import { actorOf, allow } from '../../auth/auth.plugin.ts';
 import { localPath } from '../views/form.parts.ts';
 import { tokensPage, type TokensView } from '../views/tokens.view.ts';
@@ -25,7 +24,7 @@ export function registerTokensRoutes(app: FastifyInstance, ctx: AppContext): voi
       return sendHtml(
         reply,
         known.status,
-        await render(request, { error: errorText(known, pageContext(request).lang) }),
+        await render(request, { error: known.in(pageContext(request).lang) }),
       );
     }
   });
@@ -40,7 +39,7 @@ export function registerTokensRoutes(app: FastifyInstance, ctx: AppContext): voi
       return sendHtml(
         reply,
         known.status,
-        await render(request, { error: errorText(known, pageContext(request).lang) }),
+        await render(request, { error: known.in(pageContext(request).lang) }),
       );
     }
   });

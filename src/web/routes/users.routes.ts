@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/app.context.ts';
-import { errorText } from '../../auth/auth.errors.ts';
 import { actorOf, allow } from '../../auth/auth.plugin.ts';
 import { localPath } from '../views/form.parts.ts';
 import { usersPage, type UsersView } from '../views/users.view.ts';
@@ -51,7 +50,7 @@ export function registerUsersRoutes(app: FastifyInstance, ctx: AppContext): void
     } catch (error) {
       const known = formError(error);
       const page = await render(request, known.status, {
-        error: errorText(known, pageContext(request).lang),
+        error: known.in(pageContext(request).lang),
       });
       return sendHtml(reply, page.status, page.body);
     }
@@ -68,7 +67,7 @@ export function registerUsersRoutes(app: FastifyInstance, ctx: AppContext): void
       } catch (error) {
         const known = formError(error, [400, 404, 409]);
         const page = await render(request, known.status, {
-          error: errorText(known, pageContext(request).lang),
+          error: known.in(pageContext(request).lang),
         });
         return sendHtml(reply, page.status, page.body);
       }
@@ -88,7 +87,7 @@ export function registerUsersRoutes(app: FastifyInstance, ctx: AppContext): void
     } catch (error) {
       const known = formError(error, [404]);
       const page = await render(request, known.status, {
-        error: errorText(known, pageContext(request).lang),
+        error: known.in(pageContext(request).lang),
       });
       return sendHtml(reply, page.status, page.body);
     }
