@@ -8,22 +8,24 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `vitrina <args>` as a user would, in a child process. */
+/** Runs `vitrina <args>` as a user would, in a child process; `input` is piped to its stdin. */
 export function runCli(
   args: string[],
   env: Record<string, string | undefined> = {},
   timeoutMs = 120_000,
+  input?: string,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'bin/vitrina.js'), ...args], {
       cwd: repoRoot,
       env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (input !== undefined) child.stdin!.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {

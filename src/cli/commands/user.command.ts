@@ -51,26 +51,23 @@ export const userCommand: CliCommand = {
   async run(argv, { config, io }) {
     const { values, positionals } = parseCliArgs(argv, options, usage);
     const [action, email, ...extra] = positionals;
-    if (extra.length || !action || (action !== 'list' && !email)) {
-      throw appError('CLI_USAGE', { details: `Usage: vitrina ${usage}` });
-    }
+    const fail = (why: string) => appError('CLI_USAGE', { details: `${why}Usage: vitrina ${usage}` });
+    if (extra.length || !action || (action !== 'list' && !email)) throw fail('');
+    if (!['add', 'password', 'list'].includes(action)) throw fail(`Unknown action "${action}".\n`);
+    if (action === 'add' && !values.role) throw fail('--role is required.\n');
+    // asked before the database opens: an embedded store stays free while someone types
+    const chosen = action === 'list' ? null : await choosePassword(values);
     const ctx = await createAppContext(config);
     try {
       if (action === 'add') {
-        if (!values.role)
-          throw appError('CLI_USAGE', { details: `--role is required.\nUsage: vitrina ${usage}` });
-        const { password, generated } = await choosePassword(values);
-        const { user } = await ctx.auth.addUser({ email: email!, role: values.role, password }, cliActor());
+        const { password, generated } = chosen!;
+        const { user } = await ctx.auth.addUser({ email: email!, role: values.role!, password }, cliActor());
         report(io, values.json, user, generated ? password : null, 'added');
-        return 0;
-      }
-      if (action === 'password') {
-        const { password, generated } = await choosePassword(values);
+      } else if (action === 'password') {
+        const { password, generated } = chosen!;
         const user = await ctx.auth.setPassword(email!, password, cliActor());
         report(io, values.json, user, generated ? password : null, 'new password for');
-        return 0;
-      }
-      if (action === 'list') {
+      } else {
         const users = (await ctx.auth.listUsers()).map((u) => ({
           id: u.id,
           email: u.email,
@@ -80,9 +77,8 @@ export const userCommand: CliCommand = {
         }));
         if (values.json) io.out(JSON.stringify({ users }));
         else for (const u of users) io.out(`${u.id}\t${u.email}\t${u.role}\t${u.status}`);
-        return 0;
       }
-      throw appError('CLI_USAGE', { details: `Unknown action "${action}".\nUsage: vitrina ${usage}` });
+      return 0;
     } finally {
       await ctx.close();
     }
