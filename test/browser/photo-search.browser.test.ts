@@ -11,6 +11,7 @@ import { createIndexer } from '../../src/indexer/indexer.service.ts';
 import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createVectorRepository } from '../../src/search/vector.repository.ts';
 import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
+import { signedInClient, type TestClient } from '../helpers/auth-client.ts';
 import { repoRoot, tempDir, testConfig } from '../helpers/test-env.ts';
 import { squareImage, writeSearchCatalog } from '../search/search.fixture.ts';
 
@@ -27,6 +28,7 @@ describe('«По фото» in a real browser', { skip: missing }, () => {
   let imageServer: http.Server;
   let imageBase: string;
   let redJpeg: Buffer;
+  let viewer: TestClient;
 
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -49,6 +51,7 @@ describe('«По фото» in a real browser', { skip: missing }, () => {
     });
     await web.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(web.app.server.address() as AddressInfo).port}`;
+    viewer = await signedInClient(web.app, ctx, { role: 'viewer' });
     redJpeg = await squareImage({ r: 215, g: 40, b: 20 }, { r: 250, g: 250, b: 250 }, 256, 'jpeg');
     imageServer = http.createServer((_req, res) =>
       res.writeHead(200, { 'content-type': 'image/jpeg' }).end(redJpeg),
@@ -75,7 +78,9 @@ describe('«По фото» in a real browser', { skip: missing }, () => {
   });
 
   async function openModal(): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
+    await context.addCookies([{ name: 'vitrina_session', value: viewer.secret, url: base }]);
+    const page = await context.newPage();
     page.on('pageerror', (e) => assert.fail(`page error: ${e.message}`));
     await page.goto(`${base}/products`);
     await page.getByRole('button', { name: 'По фото' }).click();

@@ -16,29 +16,36 @@ export const secondaryButton =
 export const dangerButton =
   'inline-flex items-center justify-center rounded-lg border border-rose-200 bg-white px-3 py-2 text-sm font-medium text-rose-700 transition hover:bg-rose-50';
 
+let hints = 0;
+
 export function field(
   label: string,
   input: {
     name: string;
     type?: string;
-    value?: string;
+    value?: string | undefined;
     autocomplete?: string;
     required?: boolean;
     hint?: string;
   },
 ): SafeHtml {
-  return html`<label class="block text-sm">
-    <span class="mb-1 block font-medium text-slate-700">${label}</span>
-    <input
-      name="${input.name}"
-      type="${input.type ?? 'text'}"
-      value="${input.value ?? ''}"
-      ${input.autocomplete ? html`autocomplete="${input.autocomplete}"` : ''}
-      ${input.required === false ? '' : 'required'}
-      class="${inputClass}"
-    />
-    ${input.hint ? html`<span class="mt-1 block text-xs text-slate-500">${input.hint}</span>` : ''}
-  </label>`;
+  // the hint sits outside the label, so the field's accessible name is the label alone
+  const hintId = input.hint ? `hint-${input.name}-${++hints}` : null;
+  return html`<div class="text-sm">
+    <label class="block">
+      <span class="mb-1 block font-medium text-slate-700">${label}</span>
+      <input
+        name="${input.name}"
+        type="${input.type ?? 'text'}"
+        value="${input.value ?? ''}"
+        ${input.autocomplete ? html`autocomplete="${input.autocomplete}"` : ''}
+        ${input.required === false ? '' : 'required'}
+        ${hintId ? html`aria-describedby="${hintId}"` : ''}
+        class="${inputClass}"
+      />
+    </label>
+    ${hintId ? html`<p id="${hintId}" class="mt-1 text-xs text-slate-500">${input.hint}</p>` : ''}
+  </div>`;
 }
 
 export function notice(
