@@ -123,6 +123,7 @@ const TABLE: Record<string, Case> = {
     request: async (f) => postForm(`/tokens/${await f.newTokenId()}/revoke`),
   },
   'GET /audit': { access: 'admin', ok: [200], request: get('/audit') },
+  'GET /assets/app.css': { access: 'public', ok: [200], request: get('/assets/app.css') },
   'GET /assets/*': { access: 'public', ok: [200], request: get('/assets/products.js') },
   'GET /vendor/cropperjs/*': {
     access: 'public',
