@@ -5,6 +5,7 @@ import type { AppError } from '../errors/app-error.ts';
 import { appError } from '../errors/app-error.ts';
 import type { AuthService, RequestMeta } from './auth.service.ts';
 import { NOBODY, roleAtLeast, type Access, type Actor, type Principal } from './auth.types.ts';
+import { prepareDummy } from './secrets.ts';
 import type { TokenService } from './token.service.ts';
 
 declare module 'fastify' {
@@ -147,6 +148,7 @@ export async function installAuth(
     ) => Promise<FastifyReply | undefined>;
   },
 ): Promise<void> {
+  prepareDummy();
   if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(fastifyFormbody);
 
@@ -165,10 +167,16 @@ export async function installAuth(
   app.decorateRequest<Principal | null>('principal', null);
   app.addHook('onRequest', async (request, reply) => {
     request.principal = NOBODY;
-    // Unknown URLs get the plain 404 whoever asks; public routes never touch the database here.
-    if (request.is404) return;
     const access = request.routeOptions.config.access;
+    // Public routes never touch the database here (health checks keep working through outages).
     if (access === 'public') return;
+    // Unknown URLs get the plain 404 whoever asks; the page still shows who is signed in.
+    if (request.is404) {
+      if (request.headers.cookie || request.headers.authorization) {
+        request.principal = (await resolvePrincipal(request, deps)).principal;
+      }
+      return;
+    }
     const { principal, problem } = await resolvePrincipal(request, deps);
     request.principal = principal;
     if (problem === 'session') clearSessionCookie(request, reply);

@@ -70,7 +70,7 @@ export function createAuthService(deps: {
   }
 
   async function startSession(
-    tx: Parameters<UsersRepository['insertSession']>[0],
+    tx: DbTx,
     user: SessionUser,
     meta: RequestMeta,
   ): Promise<StartedSession> {
@@ -92,7 +92,7 @@ export function createAuthService(deps: {
   }
 
   /** Refuses a change that would leave no active administrator. */
-  async function keepAnAdmin(tx: Parameters<UsersRepository['activeAdminIds']>[0], losing: number) {
+  async function keepAnAdmin(tx: DbTx, losing: number) {
     const admins = await users.activeAdminIds(tx);
     if (admins.length === 1 && admins[0] === losing) throw appError('LAST_ADMIN');
   }

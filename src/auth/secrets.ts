@@ -23,12 +23,17 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 
 let dummy: Promise<string> | undefined;
 
+/** Makes the dummy hash ahead (web processes), so the first unknown email costs no extra time either. */
+export function prepareDummy(): void {
+  dummy ??= hash(newSecret());
+}
+
 /**
  * For unknown or passwordless accounts: spend the same time as a real check, so the reply's
  * timing does not tell which emails have accounts.
  */
 export async function verifyDummy(password: string): Promise<false> {
-  dummy ??= hash(newSecret());
-  await verifyPassword(await dummy, password);
+  prepareDummy();
+  await verifyPassword(await dummy!, password);
   return false;
 }

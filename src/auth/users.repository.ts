@@ -194,7 +194,10 @@ export function createUsersRepository(db: Db) {
          where at > now() - make_interval(mins => $3) and (account = $1 or address = $2)`,
         [account, address, windowMinutes],
       );
-      return { id: inserted[0]!.id, ...rows[0]! };
+      const id = inserted[0]!.id;
+      // a flood of failures without a single success still gets its old rows cleared
+      if (id % 100 === 0) await db.query("delete from signin_attempts where at < now() - interval '1 day'");
+      return { id, ...rows[0]! };
     },
 
     /** A successful sign-in clears the account's failures (not the address's). */
