@@ -150,7 +150,10 @@ export async function installAuth(
 ): Promise<void> {
   prepareDummy();
   if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
-  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(fastifyFormbody);
+  // HTML forms (sign-in, the admin pages): a megabyte is plenty for any form without files
+  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
+    await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
+  }
 
   const routes: RouteOptions[] = [];
   app.addHook('onRoute', (route) => void routes.push(route));

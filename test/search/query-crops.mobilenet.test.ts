@@ -10,6 +10,7 @@ import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createVectorRepository } from '../../src/search/vector.repository.ts';
 import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
 import { PHOTOS } from '../embedding/fixtures.ts';
+import { signedInClient, type TestClient } from '../helpers/auth-client.ts';
 import { multipart } from '../helpers/multipart.ts';
 import { groceryDir, mobilenetDir, tempDir, testConfig } from '../helpers/test-env.ts';
 
@@ -23,6 +24,7 @@ describe('photo search through query crops with the real mobilenetv2-int8', () =
   let ctx: AppContext;
   let web: WebApp;
   let embedder: Embedder;
+  let viewer: TestClient;
 
   before(async () => {
     const config = await testConfig({ model: 'mobilenetv2-int8', modelDir: mobilenetDir, ortThreads: 1 });
@@ -49,6 +51,7 @@ describe('photo search through query crops with the real mobilenetv2-int8', () =
     }).run();
     const models = createModelProvider(config, async () => embedder);
     web = await createWebApp(ctx, { logger: false, models, indexOnStart: false });
+    viewer = await signedInClient(web.app, ctx);
   });
   after(async () => {
     await web?.close();
@@ -60,7 +63,7 @@ describe('photo search through query crops with the real mobilenetv2-int8', () =
       { name: 'image', value: bytes, filename: 'photo.jpg' },
       { name: 'threshold', value: threshold },
     ]);
-    return web.app.inject({ method: 'POST', url: '/api/search-by-image', ...form });
+    return viewer.inject({ method: 'POST', url: '/api/search-by-image', ...form });
   };
 
   it('embeds the query at several crops and ranks the photographed product first', async () => {
@@ -71,7 +74,7 @@ describe('photo search through query crops with the real mobilenetv2-int8', () =
     ] as const) {
       const res = await search(await fs.readFile(photo));
       assert.equal(res.statusCode, 200, res.body);
-      const list = await web.app.inject({ method: 'GET', url: `/api${res.json().redirect}` });
+      const list = await viewer.get(`/api${res.json().redirect}`);
       assert.equal(list.json().items[0].sku, sku, `${path.basename(photo)} → ${sku}`);
     }
   });
