@@ -121,7 +121,10 @@ describe('catalog pages and API', () => {
       assert.equal(missing.statusCode, 404, url);
       assert.match(missing.headers['content-type'] as string, /text\/html/);
       assert.doesNotMatch(missing.body, /at .*\.ts:\d+/);
+      assert.match(missing.body, /data-testid="account-menu"/, `${url}: still signed in`);
     }
+    const anonymous = await app.inject({ method: 'GET', url: '/nope' });
+    assert.equal(anonymous.statusCode, 404, 'an unknown address is a 404 for anyone');
   });
 
   it('GET /api/health reports the stores and the model', async () => {
