@@ -69,11 +69,7 @@ export function createAuthService(deps: {
     checkPasswordPolicy(p.password, email);
   }
 
-  async function startSession(
-    tx: DbTx,
-    user: SessionUser,
-    meta: RequestMeta,
-  ): Promise<StartedSession> {
+  async function startSession(tx: DbTx, user: SessionUser, meta: RequestMeta): Promise<StartedSession> {
     const secret = newSecret();
     await users.insertSession(tx, {
       id: digest(secret),
