@@ -81,3 +81,49 @@ export async function signedInClient(
       inject({ method: 'POST', url, headers: FORM_HEADERS, payload: form(fields) }),
   };
 }
+
+/** A signed-in visitor of a server in another process (`vitrina serve`): headers for fetch. */
+export interface HttpCredentials {
+  email: string;
+  password: string;
+  headers: Record<string, string>;
+}
+
+async function cookieFrom(response: Response, what: string): Promise<Record<string, string>> {
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  if (response.status !== 303 || !cookie) {
+    throw new Error(`${what} failed: ${response.status} ${(await response.text()).slice(0, 300)}`);
+  }
+  return { cookie: cookie.split(';')[0]! };
+}
+
+/**
+ * The first administrator of a fresh `vitrina serve`, made as a person does on first start:
+ * through the one-time setup link the server printed.
+ */
+export async function adminFromSetupLink(setupUrl: string): Promise<HttpCredentials> {
+  const email = `admin-${unique()}@test.example`;
+  const password = `Tested pass ${unique()}!`;
+  const response = await fetch(setupUrl, {
+    method: 'POST',
+    headers: FORM_HEADERS,
+    body: form({ email, password, confirm: password }),
+    redirect: 'manual',
+  });
+  return { email, password, headers: await cookieFrom(response, 'the setup link') };
+}
+
+/** Signs in to a server in another process through its sign-in form. */
+export async function signInOverHttp(
+  base: string,
+  email: string,
+  password: string,
+): Promise<HttpCredentials> {
+  const response = await fetch(`${base}/signin`, {
+    method: 'POST',
+    headers: FORM_HEADERS,
+    body: form({ email, password }),
+    redirect: 'manual',
+  });
+  return { email, password, headers: await cookieFrom(response, `sign-in as ${email}`) };
+}

@@ -3,6 +3,7 @@ import { parseCliArgs } from '../cli.args.ts';
 import type { AddressInfo } from 'node:net';
 import type { CliCommand, CliIo } from '../cli.types.ts';
 import { createWebApp } from '../../web/web.app.ts';
+import { importDemoIfEmpty, reportPhotoSearch } from './serve.first-run.ts';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
@@ -12,7 +13,9 @@ export const serveCommand: CliCommand = {
     parseCliArgs(argv, {}, 'serve', false);
     const ctx = await createAppContext(config);
     if (ctx.stores.vectorError) io.err(ctx.stores.vectorError);
+    await importDemoIfEmpty(ctx, io);
     const web = await createWebApp(ctx);
+    reportPhotoSearch(web, ctx, io);
     const { app } = web;
     const stop = async () => {
       await web.close();

@@ -17,7 +17,7 @@ const options = {
 
 export const tokenCommand: CliCommand = {
   name: 'token',
-  usage: 'token create|list|revoke …',
+  usage: 'token create|list|revoke [<name>] [--role R] [--name N] [--json]',
   summary: 'API tokens for scripts (shown once, stored hashed)',
   async run(argv, { config, io }) {
     const { values, positionals } = parseCliArgs(argv, options, usage);

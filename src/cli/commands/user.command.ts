@@ -46,7 +46,7 @@ function report(
 
 export const userCommand: CliCommand = {
   name: 'user',
-  usage: 'user add|password|list …',
+  usage: 'user add|password|list [<email>] [--role R] [--password-stdin|--generate] [--json]',
   summary: 'add a user, set a password, list users',
   async run(argv, { config, io }) {
     const { values, positionals } = parseCliArgs(argv, options, usage);

@@ -10,7 +10,7 @@ import {
 import type { StartedSession } from '../../auth/auth.service.ts';
 import { isAppError, type AppError } from '../../errors/app-error.ts';
 import { passwordLinkPage, profilePage, setupNeededPage, setupPage, signinPage } from '../views/auth.view.ts';
-import { localPath } from '../views/form.parts.ts';
+import { localHref } from '../views/layout.view.ts';
 import { pageContext } from './catalog.routes.ts';
 
 /** A form's fields as strings ('' when missing): a browser's urlencoded body, or JSON from a script. */
@@ -59,7 +59,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.get('/', allow('public'), async (request, reply) => {
     const page = pageContext(request);
     if (await auth.needsSetup()) return sendHtml(reply, 200, setupNeededPage(page));
-    return reply.redirect(localPath(page, '/products'), 302);
+    return reply.redirect(localHref(page, '/products'), 302);
   });
 
   app.get('/signin', allow('public'), async (request, reply) => {
@@ -77,7 +77,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     const next = safeNext(form.next);
     try {
       const session = await auth.signIn(form, requestMeta(request));
-      return signedIn(request, reply, session, next ?? localPath(page, '/products'));
+      return signedIn(request, reply, session, next ?? localHref(page, '/products'));
     } catch (error) {
       const known = formError(error, [401, 429]);
       if (known.code === 'SIGNIN_THROTTLED') {
@@ -96,7 +96,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     const secret = request.cookies[SESSION_COOKIE];
     if (secret) await auth.signOut(secret, await auth.session(secret), requestMeta(request));
     clearSessionCookie(request, reply);
-    return reply.redirect(localPath(pageContext(request), '/signin'), 303);
+    return reply.redirect(localHref(pageContext(request), '/signin'), 303);
   });
 
   // ── the first administrator ───────────────────────────────────────────────────────────────
@@ -112,7 +112,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     const page = pageContext(request);
     try {
       const session = await auth.completeSetup(token, form, requestMeta(request));
-      return signedIn(request, reply, session, localPath(page, '/users'));
+      return signedIn(request, reply, session, localHref(page, '/users'));
     } catch (error) {
       const known = formError(error, [400]);
       return sendHtml(
@@ -141,7 +141,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     const page = pageContext(request);
     try {
       const session = await auth.useLink(token, form, requestMeta(request));
-      return signedIn(request, reply, session, localPath(page, '/products'));
+      return signedIn(request, reply, session, localHref(page, '/products'));
     } catch (error) {
       const known = formError(error, [400]);
       return sendHtml(
@@ -169,7 +169,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     const page = pageContext(request);
     try {
       const session = await auth.changePassword(me(request), form, requestMeta(request));
-      return signedIn(request, reply, session, localPath(page, '/profile?changed=1'));
+      return signedIn(request, reply, session, localHref(page, '/profile?changed=1'));
     } catch (error) {
       const known = formError(error, [400]);
       const profile = await auth.profile(me(request).id);
@@ -180,7 +180,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.post('/profile/signout-everywhere', allow('account'), async (request, reply) => {
     await auth.signOutEverywhere(me(request), requestMeta(request));
     clearSessionCookie(request, reply);
-    return reply.redirect(localPath(pageContext(request), '/signin'), 303);
+    return reply.redirect(localHref(pageContext(request), '/signin'), 303);
   });
 }
 

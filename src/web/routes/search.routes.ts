@@ -104,13 +104,15 @@ export function registerSearchRoutes(
     return replyWithSearch(reply, outcome);
   });
 
-  // The «Похожие» button is a plain form, so it works without JavaScript too.
+  // The «Похожие» button is a plain form, so it works without JavaScript too. Browsers post it as
+  // application/x-www-form-urlencoded with an empty body, which the app's form parser accepts.
   app.post('/products/:id/similar', allow('catalog'), async (request, reply) => {
     const { id } = parseParams(idParams, request.params);
     const outcome = await search.similarTo(id);
     await remember(history, request, outcome);
+    const lang = (request.query as Record<string, unknown>).lang === 'en' ? '&lang=en' : '';
     replyWithSearch(
-      reply.code(303).header('location', `/products?image_search=${outcome.searchId}`),
+      reply.code(303).header('location', `/products?image_search=${outcome.searchId}${lang}`),
       outcome,
     );
   });

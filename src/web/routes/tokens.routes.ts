@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/app.context.ts';
 import { actorOf, allow } from '../../auth/auth.plugin.ts';
-import { localPath } from '../views/form.parts.ts';
+import { localHref } from '../views/layout.view.ts';
 import { tokensPage, type TokensView } from '../views/tokens.view.ts';
 import { formError, formFields, sendHtml } from './auth.routes.ts';
 import { pageContext } from './catalog.routes.ts';
@@ -33,7 +33,7 @@ export function registerTokensRoutes(app: FastifyInstance, ctx: AppContext): voi
     const id = Number((request.params as { id?: string }).id);
     try {
       await tokens.revoke({ id: Number.isSafeInteger(id) ? id : 0 }, actorOf(request));
-      return reply.redirect(localPath(pageContext(request), '/tokens'), 303);
+      return reply.redirect(localHref(pageContext(request), '/tokens'), 303);
     } catch (error) {
       const known = formError(error, [404]);
       return sendHtml(

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/app.context.ts';
 import { actorOf, allow } from '../../auth/auth.plugin.ts';
-import { localPath } from '../views/form.parts.ts';
+import { localHref } from '../views/layout.view.ts';
 import { usersPage, type UsersView } from '../views/users.view.ts';
 import { formError, formFields, sendHtml } from './auth.routes.ts';
 import { pageContext } from './catalog.routes.ts';
@@ -63,7 +63,7 @@ export function registerUsersRoutes(app: FastifyInstance, ctx: AppContext): void
     app.post(`/users/:id/${path}`, allow('admin'), async (request, reply) => {
       try {
         await apply(userId(request), request, formFields(request.body, ['role']));
-        return reply.redirect(localPath(pageContext(request), '/users?saved=1'), 303);
+        return reply.redirect(localHref(pageContext(request), '/users?saved=1'), 303);
       } catch (error) {
         const known = formError(error, [400, 404, 409]);
         const page = await render(request, known.status, {

@@ -1,7 +1,7 @@
 import type { Role } from '../../auth/auth.types.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { localPath } from './form.parts.ts';
-import type { PageContext } from './layout.view.ts';
+import { roleName } from './form.parts.ts';
+import { localHref, type PageContext } from './layout.view.ts';
 
 export interface PageAccount {
   email: string;
@@ -15,15 +15,15 @@ const item = 'block rounded-lg px-3 py-2 text-slate-700 hover:bg-slate-100';
  * phone; the sign-out is a form (POST), never a link a prefetcher could follow.
  */
 export function accountMenu(ctx: PageContext): SafeHtml {
-  const a = ctx.t.auth;
+  const { t } = ctx;
   const account = ctx.account;
   if (!account) {
     if (ctx.signinForm) return html``;
     return html`<a
       class="rounded-md bg-violet-600 px-3 py-1.5 font-medium text-white hover:bg-violet-700"
-      href="${localPath(ctx, '/signin')}"
+      href="${localHref(ctx, '/signin')}"
       data-testid="signin-link"
-      >${a.signIn}</a
+      >${t('signIn')}</a
     >`;
   }
   return html`<details class="relative" data-testid="account-menu">
@@ -42,19 +42,18 @@ export function accountMenu(ctx: PageContext): SafeHtml {
     >
       <p class="border-b border-slate-100 px-3 py-2">
         <span class="block truncate font-medium text-slate-900">${account.email}</span>
-        <span class="text-xs text-slate-500">${a.roles[account.role]}</span>
+        <span class="text-xs text-slate-500">${roleName(ctx, account.role)}</span>
       </p>
-      <a class="${item}" href="${localPath(ctx, '/profile')}">${a.profile}</a>
-      <a class="${item} sm:hidden" href="${localPath(ctx, '/searches')}">${a.mySearches}</a>
+      <a class="${item}" href="${localHref(ctx, '/profile')}">${t('profile')}</a>
       ${
         account.role === 'admin'
-          ? html`<a class="${item}" href="${localPath(ctx, '/users')}">${a.users}</a>
-              <a class="${item}" href="${localPath(ctx, '/tokens')}">${a.tokens}</a>
-              <a class="${item}" href="${localPath(ctx, '/audit')}">${a.audit}</a>`
+          ? html`<a class="${item}" href="${localHref(ctx, '/users')}">${t('users')}</a>
+              <a class="${item}" href="${localHref(ctx, '/tokens')}">${t('tokens')}</a>
+              <a class="${item}" href="${localHref(ctx, '/audit')}">${t('audit')}</a>`
           : ''
       }
-      <form method="post" action="${localPath(ctx, '/signout')}" class="border-t border-slate-100 pt-1">
-        <button type="submit" class="${item} w-full text-left" data-testid="signout">${a.signOut}</button>
+      <form method="post" action="${localHref(ctx, '/signout')}" class="border-t border-slate-100 pt-1">
+        <button type="submit" class="${item} w-full text-left" data-testid="signout">${t('signOut')}</button>
       </form>
     </div>
   </details>`;

@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../../auth/audit.repository.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { inputClass, localPath, secondaryButton, when } from './form.parts.ts';
-import { layout, type PageContext } from './layout.view.ts';
+import { AUDIT_ACTIONS, inputClass, secondaryButton, when, roleName, actionName } from './form.parts.ts';
+import { layout, localHref, type PageContext } from './layout.view.ts';
 
 export interface AuditView {
   entries: AuditEntry[];
@@ -11,29 +11,36 @@ export interface AuditView {
 }
 
 export function auditPage(ctx: PageContext, view: AuditView): string {
-  const a = ctx.t.auth;
+  const { t } = ctx;
   const older = view.nextBefore
-    ? localPath(
+    ? localHref(
         ctx,
         `/audit?before=${view.nextBefore}${view.action ? `&action=${encodeURIComponent(view.action)}` : ''}`,
       )
     : null;
   return layout(
     ctx,
-    a.auditTitle,
+    t('auditTitle'),
     html`<div class="mx-auto max-w-6xl space-y-6">
       <div class="flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
-        <h1 class="text-2xl font-semibold text-slate-900">${a.auditTitle}</h1>
+        <h1 class="text-2xl font-semibold text-slate-900">${t('auditTitle')}</h1>
         <form method="get" action="/audit" class="flex gap-2">
           ${ctx.lang === 'en' ? html`<input type="hidden" name="lang" value="en" />` : ''}
-          <select name="action" aria-label="${a.action}" class="${inputClass} sm:w-60" data-autosubmit>
-            <option value="">${a.allActions}</option>
-            ${Object.entries(a.actions).map(
-              ([value, label]) =>
-                html`<option value="${value}" ${value === view.action ? 'selected' : ''}>${label}</option>`,
+          <select
+            name="action"
+            aria-label="${t('auditAction')}"
+            class="${inputClass} sm:w-60"
+            data-autosubmit
+          >
+            <option value="">${t('auditAllActions')}</option>
+            ${AUDIT_ACTIONS.map(
+              (value) =>
+                html`<option value="${value}" ${value === view.action ? 'selected' : ''}>
+                  ${actionName(ctx, value)}
+                </option>`,
             )}
           </select>
-          <button type="submit" class="${secondaryButton}">${a.show}</button>
+          <button type="submit" class="${secondaryButton}">${t('show')}</button>
         </form>
       </div>
       ${
@@ -46,30 +53,30 @@ export function auditPage(ctx: PageContext, view: AuditView): string {
                 class="hidden gap-4 px-4 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500 sm:grid sm:grid-cols-[11rem_1fr_1fr_8rem]"
                 aria-hidden="true"
               >
-                <span>${a.time}</span><span>${a.action}</span><span>${a.who}</span><span>${a.address}</span>
+                <span>${t('auditTime')}</span><span>${t('auditAction')}</span><span>${t('auditWho')}</span
+                ><span>${t('auditAddress')}</span>
               </li>
               ${view.entries.map((e) => entryRow(ctx, e))}
             </ol>`
           : html`<p
               class="rounded-2xl border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500"
             >
-              ${a.noEntries}
+              ${t('auditEmpty')}
             </p>`
       }
-      ${older ? html`<a href="${older}" class="${secondaryButton}" data-testid="older">${a.older}</a>` : ''}
+      ${older ? html`<a href="${older}" class="${secondaryButton}" data-testid="older">${t('auditOlder')}</a>` : ''}
     </div>`,
     { scripts: ['/assets/products.js'] },
   );
 }
 
 function entryRow(ctx: PageContext, e: AuditEntry): SafeHtml {
-  const a = ctx.t.auth;
   const failed = e.action === 'signin.failed';
   const details = e.details
     ? Object.entries(e.details)
         .map(
           ([k, v]) =>
-            `${k}: ${typeof v === 'object' ? JSON.stringify(v) : (a.roles[String(v)] ?? String(v))}`,
+            `${k}: ${typeof v === 'object' ? JSON.stringify(v) : (roleName(ctx, String(v)) ?? String(v))}`,
         )
         .join(', ')
     : '';
@@ -79,7 +86,9 @@ function entryRow(ctx: PageContext, e: AuditEntry): SafeHtml {
   >
     <time class="text-slate-500" datetime="${new Date(e.at).toISOString()}">${when(e.at, ctx.lang)}</time>
     <p class="break-all text-slate-900">
-      <span class="font-medium ${failed ? 'text-rose-700' : ''}">${a.actions[e.action] ?? e.action}</span>
+      <span class="font-medium ${failed ? 'text-rose-700' : ''}"
+        >${actionName(ctx, e.action) ?? e.action}</span
+      >
       ${e.subject ? html`<span class="text-slate-600"> · ${e.subject}</span>` : ''}
       ${details ? html`<span class="block text-xs text-slate-500">${details}</span>` : ''}
     </p>

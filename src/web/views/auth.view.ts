@@ -1,7 +1,16 @@
 import { PASSWORD_MIN } from '../../auth/password.policy.ts';
 import { html } from '../html.ts';
-import { field, localPath, narrowCard, notice, primaryButton, dangerButton, when } from './form.parts.ts';
-import { layout, type PageContext } from './layout.view.ts';
+import {
+  primaryButton,
+  dangerButton,
+  field,
+  notice,
+  narrowCard,
+  when,
+  roleName,
+  roleHint,
+} from './form.parts.ts';
+import { layout, localHref, type PageContext } from './layout.view.ts';
 
 export function signinPage(
   ctx: PageContext,
@@ -12,37 +21,37 @@ export function signinPage(
     setupPending?: boolean;
   },
 ): string {
-  const a = ctx.t.auth;
+  const { t } = ctx;
   return layout(
     { ...ctx, signinForm: true },
-    a.signInTitle,
+    t('signInTitle'),
     narrowCard(
-      html`<h1 class="text-2xl font-semibold text-slate-900">${a.signInTitle}</h1>
-        <p class="mt-1 text-sm text-slate-500">${a.signInIntro}</p>
+      html`<h1 class="text-2xl font-semibold text-slate-900">${t('signInTitle')}</h1>
+        <p class="mt-1 text-sm text-slate-500">${t('signInIntro')}</p>
         ${view.setupPending ? html`<div class="mt-4">${setupNotice(ctx, true)}</div>` : ''}
         ${view.error && !view.setupPending ? html`<div class="mt-4">${notice('error', view.error, 'signin-error')}</div>` : ''}
         <form
           method="post"
-          action="${localPath(ctx, '/signin')}"
+          action="${localHref(ctx, '/signin')}"
           class="mt-6 space-y-4"
           data-testid="signin-form"
         >
           ${view.next ? html`<input type="hidden" name="next" value="${view.next}" />` : ''}
-          ${field(a.email, { name: 'email', type: 'email', value: view.email, autocomplete: 'username' })}
-          ${field(a.password, { name: 'password', type: 'password', autocomplete: 'current-password' })}
-          <button type="submit" class="${primaryButton} w-full">${a.signIn}</button>
+          ${field(t('email'), { name: 'email', type: 'email', value: view.email, autocomplete: 'username' })}
+          ${field(t('password'), { name: 'password', type: 'password', autocomplete: 'current-password' })}
+          <button type="submit" class="${primaryButton} w-full">${t('signIn')}</button>
         </form>`,
     ),
   );
 }
 
 function setupNotice(ctx: PageContext, titled: boolean) {
-  const a = ctx.t.auth;
+  const { t } = ctx;
   return notice(
     'info',
-    html`${titled ? html`<p class="mb-1 font-medium">${a.setupNeededTitle}</p>` : ''}
-      <p>${a.setupNeeded}</p>
-      <p class="mt-2">${a.setupNeededCli}</p>
+    html`${titled ? html`<p class="mb-1 font-medium">${t('setupNeededTitle')}</p>` : ''}
+      <p>${t('setupNeeded')}</p>
+      <p class="mt-2">${t('setupNeededCli')}</p>
       <code
         class="mt-1 block overflow-x-auto whitespace-nowrap rounded bg-white/70 px-2 py-1 font-mono text-xs"
         >npx vitrina user add you@example.com --role admin</code
@@ -53,11 +62,12 @@ function setupNotice(ctx: PageContext, titled: boolean) {
 
 /** `/` while nobody has an account yet. */
 export function setupNeededPage(ctx: PageContext): string {
+  const { t } = ctx;
   return layout(
     { ...ctx, signinForm: true },
-    ctx.t.auth.setupNeededTitle,
+    t('setupNeededTitle'),
     narrowCard(
-      html`<h1 class="mb-4 text-2xl font-semibold text-slate-900">${ctx.t.auth.setupNeededTitle}</h1>
+      html`<h1 class="mb-4 text-2xl font-semibold text-slate-900">${t('setupNeededTitle')}</h1>
         ${setupNotice(ctx, false)}`,
     ),
   );
@@ -68,29 +78,29 @@ export function setupPage(
   ctx: PageContext,
   view: { action: string; error?: string; email?: string },
 ): string {
-  const a = ctx.t.auth;
+  const { t } = ctx;
   return layout(
     { ...ctx, signinForm: true },
-    a.setupTitle,
+    t('setupTitle'),
     narrowCard(
-      html`<h1 class="text-2xl font-semibold text-slate-900">${a.setupTitle}</h1>
-        <p class="mt-1 text-sm text-slate-500">${a.setupIntro}</p>
+      html`<h1 class="text-2xl font-semibold text-slate-900">${t('setupTitle')}</h1>
+        <p class="mt-1 text-sm text-slate-500">${t('setupIntro')}</p>
         ${view.error ? html`<div class="mt-4">${notice('error', view.error, 'form-error')}</div>` : ''}
         <form
           method="post"
-          action="${localPath(ctx, view.action)}"
+          action="${localHref(ctx, view.action)}"
           class="mt-6 space-y-4"
           data-testid="setup-form"
         >
-          ${field(a.email, { name: 'email', type: 'email', value: view.email, autocomplete: 'username' })}
-          ${field(a.password, {
+          ${field(t('email'), { name: 'email', type: 'email', value: view.email, autocomplete: 'username' })}
+          ${field(t('password'), {
             name: 'password',
             type: 'password',
             autocomplete: 'new-password',
-            hint: a.passwordHint(PASSWORD_MIN),
+            hint: t('passwordHint', { min: PASSWORD_MIN }),
           })}
-          ${field(a.confirmPassword, { name: 'confirm', type: 'password', autocomplete: 'new-password' })}
-          <button type="submit" class="${primaryButton} w-full">${a.setupSubmit}</button>
+          ${field(t('confirmPassword'), { name: 'confirm', type: 'password', autocomplete: 'new-password' })}
+          <button type="submit" class="${primaryButton} w-full">${t('setupSubmit')}</button>
         </form>`,
     ),
   );
@@ -101,30 +111,30 @@ export function passwordLinkPage(
   ctx: PageContext,
   view: { action: string; purpose: 'invite' | 'reset'; email: string; error?: string },
 ): string {
-  const a = ctx.t.auth;
-  const title = view.purpose === 'invite' ? a.inviteTitle : a.resetTitle;
+  const { t } = ctx;
+  const title = view.purpose === 'invite' ? t('inviteTitle') : t('resetTitle');
   return layout(
     { ...ctx, signinForm: true },
     title,
     narrowCard(
       html`<h1 class="text-2xl font-semibold text-slate-900">${title}</h1>
-        <p class="mt-1 text-sm text-slate-500">${a.linkIntro(view.email)}</p>
+        <p class="mt-1 text-sm text-slate-500">${t('linkIntro', { email: view.email })}</p>
         ${view.error ? html`<div class="mt-4">${notice('error', view.error, 'form-error')}</div>` : ''}
         <form
           method="post"
-          action="${localPath(ctx, view.action)}"
+          action="${localHref(ctx, view.action)}"
           class="mt-6 space-y-4"
           data-testid="link-form"
         >
           <input type="email" name="username" value="${view.email}" autocomplete="username" hidden />
-          ${field(a.newPassword, {
+          ${field(t('newPassword'), {
             name: 'password',
             type: 'password',
             autocomplete: 'new-password',
-            hint: a.passwordHint(PASSWORD_MIN),
+            hint: t('passwordHint', { min: PASSWORD_MIN }),
           })}
-          ${field(a.confirmPassword, { name: 'confirm', type: 'password', autocomplete: 'new-password' })}
-          <button type="submit" class="${primaryButton} w-full">${a.savePassword}</button>
+          ${field(t('confirmPassword'), { name: 'confirm', type: 'password', autocomplete: 'new-password' })}
+          <button type="submit" class="${primaryButton} w-full">${t('savePassword')}</button>
         </form>`,
     ),
   );
@@ -140,50 +150,50 @@ export function profilePage(
     done?: boolean | undefined;
   },
 ): string {
-  const a = ctx.t.auth;
+  const { t } = ctx;
   return layout(
     ctx,
-    a.profileTitle,
+    t('profileTitle'),
     html`<div class="mx-auto max-w-2xl space-y-6">
-      <h1 class="text-2xl font-semibold text-slate-900">${a.profileTitle}</h1>
+      <h1 class="text-2xl font-semibold text-slate-900">${t('profileTitle')}</h1>
       <section class="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">
         <dl class="grid gap-3 text-sm sm:grid-cols-[10rem_1fr]">
-          <dt class="text-slate-500">${a.email}</dt>
+          <dt class="text-slate-500">${t('email')}</dt>
           <dd class="break-all font-medium text-slate-900" data-testid="profile-email">${view.email}</dd>
-          <dt class="text-slate-500">${a.role}</dt>
+          <dt class="text-slate-500">${t('role')}</dt>
           <dd>
-            <span class="font-medium text-slate-900">${a.roles[view.role]}</span>
-            <span class="text-slate-500"> — ${a.roleHints[view.role]}</span>
+            <span class="font-medium text-slate-900">${roleName(ctx, view.role)}</span>
+            <span class="text-slate-500"> — ${roleHint(ctx, view.role)}</span>
           </dd>
-          <dt class="text-slate-500">${a.lastSignin}</dt>
+          <dt class="text-slate-500">${t('lastSignin')}</dt>
           <dd class="text-slate-700">${when(view.lastSigninAt, ctx.lang)}</dd>
         </dl>
       </section>
       <section class="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">
-        <h2 class="text-lg font-semibold text-slate-900">${a.changePassword}</h2>
-        ${view.done ? html`<div class="mt-4">${notice('success', a.passwordChanged, 'password-changed')}</div>` : ''}
+        <h2 class="text-lg font-semibold text-slate-900">${t('changePassword')}</h2>
+        ${view.done ? html`<div class="mt-4">${notice('success', t('passwordChanged'), 'password-changed')}</div>` : ''}
         ${view.error ? html`<div class="mt-4">${notice('error', view.error, 'form-error')}</div>` : ''}
-        <form method="post" action="${localPath(ctx, '/profile/password')}" class="mt-4 space-y-4">
+        <form method="post" action="${localHref(ctx, '/profile/password')}" class="mt-4 space-y-4">
           <input type="email" name="username" value="${view.email}" autocomplete="username" hidden />
-          ${field(a.currentPassword, { name: 'current', type: 'password', autocomplete: 'current-password' })}
-          ${field(a.newPassword, {
+          ${field(t('currentPassword'), { name: 'current', type: 'password', autocomplete: 'current-password' })}
+          ${field(t('newPassword'), {
             name: 'password',
             type: 'password',
             autocomplete: 'new-password',
-            hint: a.passwordHint(PASSWORD_MIN),
+            hint: t('passwordHint', { min: PASSWORD_MIN }),
           })}
-          ${field(a.confirmPassword, { name: 'confirm', type: 'password', autocomplete: 'new-password' })}
-          <button type="submit" class="${primaryButton}">${a.changePasswordSubmit}</button>
+          ${field(t('confirmPassword'), { name: 'confirm', type: 'password', autocomplete: 'new-password' })}
+          <button type="submit" class="${primaryButton}">${t('changePasswordSubmit')}</button>
         </form>
       </section>
       <section class="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">
         <form
           method="post"
-          action="${localPath(ctx, '/profile/signout-everywhere')}"
+          action="${localHref(ctx, '/profile/signout-everywhere')}"
           class="flex flex-wrap items-center gap-4"
         >
-          <button type="submit" class="${dangerButton}">${a.signOutEverywhere}</button>
-          <p class="text-sm text-slate-500">${a.signOutEverywhereHint}</p>
+          <button type="submit" class="${dangerButton}">${t('signOutEverywhere')}</button>
+          <p class="text-sm text-slate-500">${t('signOutEverywhereHint')}</p>
         </form>
       </section>
     </div>`,

@@ -1,11 +1,26 @@
+import { isRole, type Role } from '../../auth/auth.types.ts';
+import { formatDateTime } from '../../i18n/i18n.format.ts';
+import { WORDS, type WordKey } from '../../i18n/i18n.words.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { PageContext } from './layout.view.ts';
 
-/** A path in the page's language: `?lang=en` is kept on links and form actions. */
-export function localPath(ctx: Pick<PageContext, 'lang'>, path: string): string {
-  if (ctx.lang !== 'en') return path;
-  return `${path}${path.includes('?') ? '&' : '?'}lang=en`;
+const ROLE_WORDS: Record<Role, [WordKey, WordKey]> = {
+  viewer: ['roleViewer', 'roleHintViewer'],
+  editor: ['roleEditor', 'roleHintEditor'],
+  admin: ['roleAdmin', 'roleHintAdmin'],
+};
+export const roleName = (ctx: PageContext, role: string) =>
+  isRole(role) ? ctx.t(ROLE_WORDS[role][0]) : role;
+export const roleHint = (ctx: PageContext, role: string) => (isRole(role) ? ctx.t(ROLE_WORDS[role][1]) : '');
+
+/** An audit action in words (`audit.<action>` in the dictionary), or its code when it has none. */
+export function actionName(ctx: PageContext, action: string): string {
+  const key = `audit.${action}`;
+  return key in WORDS ? ctx.t(key as WordKey) : action;
 }
+export const AUDIT_ACTIONS = Object.keys(WORDS)
+  .filter((k) => k.startsWith('audit.'))
+  .map((k) => k.slice('audit.'.length));
 
 export const inputClass =
   'w-full rounded-lg border border-slate-300 bg-white px-3 py-2.5 text-base outline-none transition focus:border-violet-500 focus:ring-4 focus:ring-violet-100 sm:text-sm';
@@ -87,10 +102,4 @@ export function narrowCard(body: SafeHtml): SafeHtml {
   </section>`;
 }
 
-export function when(d: Date | string | null, lang: 'ru' | 'en'): string {
-  if (!d) return '';
-  return new Date(d).toLocaleString(lang === 'en' ? 'en-GB' : 'ru-RU', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
-}
+export const when = (d: Date | null, lang: PageContext['lang']) => (d ? formatDateTime(d, lang) : '');
