@@ -55,6 +55,14 @@ const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
   "connect-src 'self'; object-src 'none'; frame-ancestors 'none'";
 
+/** Serves every page of this app under the test's Content-Security-Policy. */
+export function applyTestCsp(web: WebApp): void {
+  web.app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('content-security-policy', CSP);
+    return payload;
+  });
+}
+
 export interface DemoStore {
   ctx: AppContext;
   /** the store's model: real MobileNet or the fake embedder */
@@ -124,10 +132,7 @@ export async function serveDemo(
     indexOnStart: false,
     models: createModelProvider(config, options.loader ?? store.loader),
   });
-  web.app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('content-security-policy', CSP);
-    return payload;
-  });
+  applyTestCsp(web);
   await web.app.listen({ port: 0, host: '127.0.0.1' });
   // Let the model finish loading, so the page's state is the steady one.
   await web.models.get(config.model).catch(() => {});
@@ -189,14 +194,17 @@ export async function openContext(
     deviceScaleFactor: phone ? 2 : 1,
     javaScriptEnabled: options.javaScriptEnabled ?? true,
   });
-  if (options.as) {
-    await context.addCookies([
-      { name: SESSION_COOKIE, value: options.as.secret, domain: '127.0.0.1', path: '/', httpOnly: true },
-    ]);
-  }
+  if (options.as) await signInContext(context, options.as);
   const problems: string[] = [];
   context.on('page', (page) => watch(page, problems));
   return { context, problems };
+}
+
+/** Gives a browser context the session of a client made by the auth test helper. */
+export async function signInContext(context: BrowserContext, client: TestClient): Promise<void> {
+  await context.addCookies([
+    { name: SESSION_COOKIE, value: client.secret, domain: '127.0.0.1', path: '/', httpOnly: true },
+  ]);
 }
 
 function watch(page: Page, problems: string[]) {

@@ -6,6 +6,7 @@ import {
   assertNoHorizontalScroll,
   launchBrowser,
   openContext,
+  signInContext,
   shot,
   skipReason,
   startDemoApp,
@@ -221,6 +222,7 @@ describe('the catalog in chromium, as a buyer uses it', { skip }, () => {
           isMobile: true,
           hasTouch: true,
         });
+        await signInContext(narrow, app.viewer);
         const page = await narrow.newPage();
         for (const path of ['/products', '/products?q=apple&category=Fruit', '/searches', '/products/1']) {
           await page.goto(`${app.base}${path}`);
