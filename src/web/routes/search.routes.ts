@@ -15,6 +15,11 @@ const fieldsSchema = z
   .object({
     threshold: z.coerce.number().min(-1).max(1).optional(),
     url: z.string().trim().min(1).max(2048).optional(),
+    /** when nothing is similar, keep the closest few («может быть, вы искали») instead of a 404 */
+    closest: z
+      .enum(['0', '1', 'true', 'false'])
+      .transform((v) => v === '1' || v === 'true')
+      .optional(),
   })
   .strict();
 
@@ -62,6 +67,7 @@ function replyWithSearch(reply: FastifyReply, outcome: SearchOutcome) {
     search_id: outcome.searchId,
     count: outcome.count,
     redirect: `/products?image_search=${outcome.searchId}`,
+    ...(outcome.nothingSimilar ? { nothing_similar: true } : {}),
   });
 }
 
@@ -92,6 +98,7 @@ export function registerSearchRoutes(
     const outcome = await search.byImages(images, {
       threshold: form.threshold,
       kind: form.url ? 'url' : 'image',
+      closest: form.closest,
     });
     await remember(history, request, outcome);
     return replyWithSearch(reply, outcome);
