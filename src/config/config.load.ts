@@ -34,6 +34,10 @@ export function loadConfig(
     fetchMaxBytes: e.FETCH_MAX_BYTES,
     allowPrivateUrls: e.ALLOW_PRIVATE_URLS,
     searchTtlDays: e.SEARCH_TTL_DAYS,
+    publicCatalog: e.PUBLIC_CATALOG,
+    trustProxy: e.TRUST_PROXY,
+    sessionIdleHours: e.SESSION_IDLE_HOURS,
+    sessionMaxDays: e.SESSION_MAX_DAYS,
     logLevel: e.LOG_LEVEL,
     ...overrides,
   };
