@@ -1,10 +1,14 @@
+import { createAuditRepository } from '../auth/audit.repository.ts';
+import { createAuthService } from '../auth/auth.service.ts';
+import { createTokenService } from '../auth/token.service.ts';
+import { createTokensRepository } from '../auth/tokens.repository.ts';
+import { createUsersRepository } from '../auth/users.repository.ts';
 import { createCatalogRepository } from '../catalog/catalog.repository.ts';
 import { createCatalogService } from '../catalog/catalog.service.ts';
 import { createImportService } from '../catalog/catalog.import.ts';
 import { createMediaStore } from '../catalog/media.store.ts';
 import type { AppConfig } from '../config/config.schema.ts';
 import { openStores, type Stores } from '../db/db.stores.ts';
-import { NO_AUDIT } from '../catalog/catalog.audit.ts';
 import { createMediaCollector } from '../catalog/media.collector.ts';
 import { createProductEditService } from '../catalog/product-edit.service.ts';
 import { createImportJobRepository } from '../import/import-job.repository.ts';
@@ -27,8 +31,10 @@ export async function createAppContext(config: AppConfig) {
       fetchMaxBytes: config.fetchMaxBytes,
     },
   });
+  const audit = createAuditRepository(stores.catalog);
+  const auth = createAuthService({ users: createUsersRepository(stores.catalog), audit, limits: config });
+  const tokens = createTokenService({ tokens: createTokensRepository(stores.catalog), audit });
   // Catalog management (imports as jobs, product editing): hooks for the web process's workers.
-  const audit = NO_AUDIT;
   const collector = createMediaCollector({ media, repository });
   const importJobs = createImportJobRepository(stores.catalog);
   const vectors = stores.vectors ? createVectorRepository(stores.vectors) : null;
@@ -68,6 +74,8 @@ export async function createAppContext(config: AppConfig) {
     catalog,
     importer,
     audit,
+    auth,
+    tokens,
     collector,
     importJobs,
     imports: importsWith(),

@@ -1,10 +1,6 @@
-/** Who did something, for the audit log. */
-export interface Actor {
-  userId: number | null;
-  /** an email, `token <name>` or `cli (<os user>)` */
-  label: string;
-  address: string | null;
-}
+import type { Actor } from '../auth/auth.types.ts';
+
+export type { Actor };
 
 /** Where catalog changes and imports are recorded with the person who made them. */
 export interface CatalogAudit {

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { Actor } from '../catalog/catalog.audit.ts';
+import type { Actor } from '../auth/auth.types.ts';
 
 /** The audit log's "who" for shell commands: whoever runs them on the server. */
 export function cliActor(): Actor {

@@ -38,6 +38,10 @@ export function loadConfig(
     importZipMaxBytes: e.IMPORT_ZIP_MAX_BYTES,
     importZipMaxFiles: e.IMPORT_ZIP_MAX_FILES,
     importZipMaxUnpackedBytes: e.IMPORT_ZIP_MAX_UNPACKED_BYTES,
+    publicCatalog: e.PUBLIC_CATALOG,
+    trustProxy: e.TRUST_PROXY,
+    sessionIdleHours: e.SESSION_IDLE_HOURS,
+    sessionMaxDays: e.SESSION_MAX_DAYS,
     logLevel: e.LOG_LEVEL,
     ...overrides,
   };

@@ -66,6 +66,16 @@ export const envSchema = z.object({
     .positive()
     .default(2 * 1024 * 1024 * 1024),
   SEARCH_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** anonymous visitors may browse and search read-only; everything else still needs sign-in */
+  PUBLIC_CATALOG: flag.default(false),
+  /** behind a reverse proxy: trust X-Forwarded-* for the client address and HTTPS (Secure cookies) */
+  TRUST_PROXY: flag.default(false),
+  SESSION_IDLE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(72),
+  SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -98,5 +108,9 @@ export interface AppConfig {
   importZipMaxBytes: number;
   importZipMaxFiles: number;
   importZipMaxUnpackedBytes: number;
+  publicCatalog: boolean;
+  trustProxy: boolean;
+  sessionIdleHours: number;
+  sessionMaxDays: number;
   logLevel: Env['LOG_LEVEL'];
 }

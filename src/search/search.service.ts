@@ -291,8 +291,6 @@ export function createSearchService(deps: {
 
     thumb: (id: string) => saved.thumb(id),
 
-    history: (ids: string[]) => (ids.length ? saved.list(ids) : Promise.resolve([])),
-
     available(): { available: boolean; reason?: string } {
       if (!deps.vectors) return { available: false, reason: deps.vectorError ?? 'no vector store' };
       const state = models.state();

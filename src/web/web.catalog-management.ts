@@ -52,6 +52,7 @@ export function createCatalogManagement(deps: {
         vectorError: ctx.stores.vectorError,
         models: deps.models,
         indexJob,
+        audit: ctx.audit,
       })
     : null;
   const statusOrUnavailable =

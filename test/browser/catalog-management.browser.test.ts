@@ -8,6 +8,7 @@ import { createAppContext, type AppContext } from '../../src/app/app.context.ts'
 import { readGroceryDemo } from '../../src/catalog/catalog.demo.ts';
 import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
+import { signedInClient, type TestClient } from '../helpers/auth-client.ts';
 import { groceryDir, mobilenetDir, tempDir, testConfig } from '../helpers/test-env.ts';
 import { PHOTOS, supplierWorkbook, type SupplierWorkbook } from '../import/workbook.fixture.ts';
 import {
@@ -37,6 +38,7 @@ describe('catalog management in a real browser', { skip: skipReason() }, () => {
   let base: string;
   let browser: Browser;
   let book: SupplierWorkbook;
+  let editor: TestClient;
   let bookFile: string;
 
   before(async () => {
@@ -58,6 +60,8 @@ describe('catalog management in a real browser', { skip: skipReason() }, () => {
     });
     await web.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(web.app.server.address() as AddressInfo).port}`;
+    // signed up through the same code as production, signed in through POST /signin
+    editor = await signedInClient(web.app, ctx, { role: 'editor' });
     book = await supplierWorkbook();
     bookFile = path.join(await tempDir(), 'Прайс ООО Фермер.xlsx');
     fs.writeFileSync(bookFile, book.bytes);
@@ -72,7 +76,7 @@ describe('catalog management in a real browser', { skip: skipReason() }, () => {
   /** Until the configured model has embedded every photo (the server's own background indexer). */
   async function indexed(): Promise<void> {
     for (let i = 0; i < 240; i++) {
-      const overview = (await (await fetch(`${base}/api/index/models`)).json()) as {
+      const overview = (await editor.get('/api/index/models')).json() as {
         serving: string | null;
         models: { model: string; pending: number; done: number; total: number }[];
       };
@@ -89,7 +93,7 @@ describe('catalog management in a real browser', { skip: skipReason() }, () => {
       let problems: string[];
       let page: Page;
       before(async () => {
-        ({ context, problems } = await openContext(browser, vp));
+        ({ context, problems } = await openContext(browser, vp, { as: editor }));
         page = await context.newPage();
       });
       afterEach(() => assert.deepEqual(problems.splice(0), [], 'no script errors, no CSP refusals'));
@@ -128,7 +132,10 @@ describe('catalog management in a real browser', { skip: skipReason() }, () => {
 
       it('uploads a supplier workbook with photos and follows it to its summary', async () => {
         await page.goto(`${base}/products`);
-        await page.getByTestId('nav-import').click();
+        if (vp.name === 'phone') {
+          await page.getByTestId('account-menu').locator('summary').click();
+          await page.getByTestId('menu-import').click();
+        } else await page.getByTestId('nav-import').click();
         await page.waitForURL(/\/imports$/);
         await shot(page, vp, 'import-01-form', true);
         await assertNoHorizontalScroll(page);

@@ -5,6 +5,7 @@ import { createAppContext, type AppContext } from '../../src/app/app.context.ts'
 import { createFakeEmbedder } from '../../src/embedding/embedder.fake.ts';
 import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
+import { signedInClient, type TestClient } from '../helpers/auth-client.ts';
 import { multipart } from '../helpers/multipart.ts';
 import { testConfig } from '../helpers/test-env.ts';
 import { makeZip } from '../helpers/zip-writer.ts';
@@ -17,6 +18,7 @@ const png = (r: number, g: number, b: number) =>
 describe('catalog management routes: imports, product editing, indexing', () => {
   let ctx: AppContext;
   let web: WebApp;
+  let editor: TestClient;
 
   before(async () => {
     const config = await testConfig({ model: 'fake', importMaxBytes: 64 * 1024, uploadMaxBytes: 200_000 });
@@ -28,6 +30,7 @@ describe('catalog management routes: imports, product editing, indexing', () => 
       importPollMs: 60_000,
       models: createModelProvider(config, async () => fake),
     });
+    editor = await signedInClient(web.app, ctx, { role: 'editor' });
   });
   after(async () => {
     await web?.close();
@@ -40,7 +43,7 @@ describe('catalog management routes: imports, product editing, indexing', () => 
     headers: Record<string, string> = {},
   ) => {
     const body = multipart(parts);
-    return web.app.inject({
+    return editor.inject({
       method: 'POST',
       url,
       payload: body.payload,
@@ -48,7 +51,7 @@ describe('catalog management routes: imports, product editing, indexing', () => 
     });
   };
   const get = (url: string, headers: Record<string, string> = {}) =>
-    web.app.inject({ method: 'GET', url, headers });
+    editor.inject({ method: 'GET', url, headers });
   const upload = (name: string, bytes: Buffer, fields: Record<string, string> = {}, images?: Buffer) =>
     post('/imports', [
       { name: 'file', value: bytes, filename: name, type: 'application/octet-stream' },
@@ -90,7 +93,7 @@ describe('catalog management routes: imports, product editing, indexing', () => 
     );
     assert.equal(traversal.statusCode, 400);
     assert.match(traversal.body, /недопустимым именем/);
-    const form = await web.app.inject({
+    const form = await editor.inject({
       method: 'POST',
       url: '/imports',
       payload: 'file=x',
@@ -153,7 +156,7 @@ describe('catalog management routes: imports, product editing, indexing', () => 
     const body = multipart([
       { name: 'file', value: Buffer.from('sku,name\nAPI-1,From a script\n'), filename: 'a.csv' },
     ]);
-    const accepted = await web.app.inject({
+    const accepted = await editor.inject({
       method: 'POST',
       url: '/api/imports',
       payload: body.payload,
@@ -164,7 +167,7 @@ describe('catalog management routes: imports, product editing, indexing', () => 
     await web.management.worker.idle();
     assert.equal((await get(`/api/imports/${accepted.json().id}`)).json().imported, 1);
     const bad = multipart([{ name: 'file', value: await png(9, 9, 9), filename: 'a.csv' }]);
-    const refused = await web.app.inject({
+    const refused = await editor.inject({
       method: 'POST',
       url: '/api/imports',
       payload: bad.payload,
@@ -253,5 +256,32 @@ describe('catalog management routes: imports, product editing, indexing', () => 
     assert.equal(reindex.statusCode, 303);
     assert.match(String(reindex.headers.location), /^\/indexing\?done=reindexed&count=\d+$/);
     assert.match((await get(String(reindex.headers.location))).body, /В очередь поставлено/);
+  });
+
+  it('records every import and catalog change in the audit log with the editor who made it', async () => {
+    const entries = [
+      ...(await ctx.audit.list({ action: 'import' })),
+      ...(await ctx.audit.list({ action: 'catalog.change' })),
+    ];
+    const mine = entries.filter((e) => e.actor === editor.email);
+    const events = new Set(mine.map((e) => (e.details as { event?: string } | null)?.event));
+    for (const event of [
+      'uploaded',
+      'mapped',
+      'finished',
+      'product.update',
+      'image.add',
+      'image.order',
+      'image.remove',
+      'product.delete',
+      'index.all',
+    ])
+      assert.ok(events.has(event), `${event} recorded with the editor (got ${[...events].join(', ')})`);
+    // what the person did carries their address; the end of a job they started is the server's doing
+    const byHand = mine.filter((e) => (e.details as { event?: string } | null)?.event !== 'finished');
+    assert.ok(
+      byHand.every((e) => e.address),
+      'with the address',
+    );
   });
 });

@@ -1,8 +1,8 @@
 import { createAppContext } from '../../app/app.context.ts';
 import type { ImportSummary } from '../../catalog/catalog.import.ts';
 import { appError } from '../../errors/app-error.ts';
-import { parseCliArgs } from '../cli.args.ts';
 import { cliActor } from '../cli.actor.ts';
+import { parseCliArgs } from '../cli.args.ts';
 import type { CliCommand, CliIo } from '../cli.types.ts';
 
 const usage =

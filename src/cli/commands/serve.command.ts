@@ -1,6 +1,7 @@
 import { createAppContext } from '../../app/app.context.ts';
 import { parseCliArgs } from '../cli.args.ts';
-import type { CliCommand } from '../cli.types.ts';
+import type { AddressInfo } from 'node:net';
+import type { CliCommand, CliIo } from '../cli.types.ts';
 import { createWebApp } from '../../web/web.app.ts';
 import { importDemoIfEmpty, reportPhotoSearch } from './serve.first-run.ts';
 
@@ -23,10 +24,31 @@ export const serveCommand: CliCommand = {
     process.once('SIGINT', () => void stop());
     process.once('SIGTERM', () => void stop());
     await app.listen({ port: config.port, host: config.host });
-    io.err(
-      `vitrina is listening on http://${config.host}:${config.port}/products (${ctx.stores.catalog.label})`,
-    );
+    const port = (app.server.address() as AddressInfo).port;
+    io.err(`vitrina is listening on http://${config.host}:${port}/products (${ctx.stores.catalog.label})`);
+    if (await ctx.auth.needsSetup()) printSetupLink(io, config.host, port, await ctx.auth.createSetupLink());
     await new Promise<void>((resolve) => app.server.once('close', resolve));
     return 0;
   },
 };
+
+/**
+ * No account exists yet: the first administrator is made through this one-time link, so there is
+ * never a moment when the catalog is open to whoever finds the server first.
+ */
+function printSetupLink(io: CliIo, listenHost: string, port: number, secret: string) {
+  const host = ['0.0.0.0', '::', ''].includes(listenHost) ? '127.0.0.1' : listenHost;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/setup/${secret}`;
+  const bar = '─'.repeat(Math.min(100, url.length + 4));
+  io.err(
+    [
+      bar,
+      'No user exists yet. Open this one-time link to create the first administrator:',
+      '',
+      `  ${url}`,
+      '',
+      'It works once. (Or: npx vitrina user add <email> --role admin)',
+      bar,
+    ].join('\n'),
+  );
+}

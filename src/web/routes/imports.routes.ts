@@ -7,7 +7,7 @@ import type { ImportJob } from '../../import/import-job.repository.ts';
 import type { ImportJobService } from '../../import/import-job.service.ts';
 import { detectFormat } from '../../import/import.table.ts';
 import { readMultipartForm, type FileRule } from '../multipart.form.ts';
-import { webActor } from '../web.actor.ts';
+import { actorOf, allow } from '../../auth/auth.plugin.ts';
 import { local } from '../views/admin.parts.ts';
 import { ERRORS_SHOWN, importJobPage, importsPage, mappingPage } from '../views/imports.view.ts';
 import { pageContext } from './catalog.routes.ts';
@@ -94,7 +94,7 @@ export function registerImportRoutes(
           sheet: form.fields.sheet?.slice(0, 100),
           reviewMapping: form.fields.review === '1',
         },
-        webActor(request),
+        actorOf(request),
       );
       return { job, form };
     } catch (error) {
@@ -103,12 +103,12 @@ export function registerImportRoutes(
     }
   }
 
-  app.get('/imports', async (request, reply) => {
+  app.get('/imports', allow('editor'), async (request, reply) => {
     const [jobs, suppliers] = await Promise.all([imports.list(30), imports.suppliers()]);
     return html(reply, 200, importsPage(pageContext(request), { jobs, suppliers, limits }));
   });
 
-  app.post('/imports', async (request, reply) => {
+  app.post('/imports', allow('editor'), async (request, reply) => {
     const ctx = pageContext(request);
     try {
       const { job } = await startFromForm(request);
@@ -125,13 +125,13 @@ export function registerImportRoutes(
     }
   });
 
-  app.get('/imports/:id', async (request, reply) => {
+  app.get('/imports/:id', allow('editor'), async (request, reply) => {
     const job = await findJob(request.params);
     const errors = job.failed ? (await imports.errors(job.id)).slice(0, ERRORS_SHOWN) : [];
     return html(reply, 200, importJobPage(pageContext(request), { job, errors }));
   });
 
-  app.get('/imports/:id/mapping', async (request, reply) => {
+  app.get('/imports/:id/mapping', allow('editor'), async (request, reply) => {
     const job = await findJob(request.params);
     if (job.status !== 'mapping')
       return reply.redirect(local(pageContext(request), `/imports/${job.id}`), 303);
@@ -139,12 +139,12 @@ export function registerImportRoutes(
     return html(reply, 200, mappingPage(pageContext(request), proposal));
   });
 
-  app.post('/imports/:id/mapping', async (request, reply) => {
+  app.post('/imports/:id/mapping', allow('editor'), async (request, reply) => {
     const ctx = pageContext(request);
     const job = await findJob(request.params);
     const form = await readMultipartForm(request);
     try {
-      await imports.setMapping(job.id, form.fields, webActor(request));
+      await imports.setMapping(job.id, form.fields, actorOf(request));
       return reply.redirect(local(ctx, `/imports/${job.id}`), 303);
     } catch (error) {
       const known = userError(error);
@@ -159,7 +159,7 @@ export function registerImportRoutes(
     }
   });
 
-  app.post('/imports/:id/sheet', async (request, reply) => {
+  app.post('/imports/:id/sheet', allow('editor'), async (request, reply) => {
     const ctx = pageContext(request);
     const job = await findJob(request.params);
     const form = await readMultipartForm(request);
@@ -174,13 +174,13 @@ export function registerImportRoutes(
     }
   });
 
-  app.post('/imports/:id/cancel', async (request, reply) => {
+  app.post('/imports/:id/cancel', allow('editor'), async (request, reply) => {
     const job = await findJob(request.params);
-    await imports.cancel(job.id, webActor(request));
+    await imports.cancel(job.id, actorOf(request));
     return reply.redirect(local(pageContext(request), `/imports/${job.id}`), 303);
   });
 
-  app.get('/imports/:id/errors.csv', async (request, reply) => {
+  app.get('/imports/:id/errors.csv', allow('editor'), async (request, reply) => {
     const ctx = pageContext(request);
     const job = await findJob(request.params);
     const csv = await imports.errorsCsv(job.id, ctx.lang);
@@ -192,15 +192,15 @@ export function registerImportRoutes(
   });
 
   // For scripts (an API token) and the progress script: the same service, JSON replies.
-  app.get('/api/imports/:id', async (request) => jobJson(await findJob(request.params)));
+  app.get('/api/imports/:id', allow('editor'), async (request) => jobJson(await findJob(request.params)));
 
-  app.get('/api/imports/:id/errors', async (request) => {
+  app.get('/api/imports/:id/errors', allow('editor'), async (request) => {
     const job = await findJob(request.params);
     const errors = await imports.errors(job.id);
     return { errors: errors.map((e) => ({ line: e.line, sku: e.sku, code: e.code, reason: e.reasonEn })) };
   });
 
-  app.post('/api/imports', async (request, reply) => {
+  app.post('/api/imports', allow('editor'), async (request, reply) => {
     const { job } = await startFromForm(request);
     return reply.status(202).send({ success: true, ...jobJson(job), url: `/imports/${job.id}` });
   });

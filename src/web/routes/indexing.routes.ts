@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { appError, isAppError } from '../../errors/app-error.ts';
 import type { IndexStatusService } from '../../indexer/index-status.service.ts';
 import { readMultipartForm } from '../multipart.form.ts';
-import { webActor } from '../web.actor.ts';
+import { actorOf, allow } from '../../auth/auth.plugin.ts';
 import { local } from '../views/admin.parts.ts';
 import { indexingPage } from '../views/indexing.view.ts';
 import { pageContext } from './catalog.routes.ts';
@@ -68,9 +68,9 @@ export function registerIndexingRoutes(app: FastifyInstance, deps: { status: Ind
     return render(request, reply, { code: error.status, error: error.in(pageContext(request).lang) });
   };
 
-  app.get('/indexing', async (request, reply) => render(request, reply));
+  app.get('/indexing', allow('editor'), async (request, reply) => render(request, reply));
 
-  app.post('/indexing/retry', async (request, reply) => {
+  app.post('/indexing/retry', allow('editor'), async (request, reply) => {
     const { fields } = await readMultipartForm(request);
     try {
       const model = modelField.safeParse(fields.model);
@@ -80,26 +80,26 @@ export function registerIndexingRoutes(app: FastifyInstance, deps: { status: Ind
       if (image !== undefined && !Number.isSafeInteger(image)) {
         throw appError('INVALID_PARAMETERS', { details: 'image must be an image id', fields: 'image' });
       }
-      const n = await status.retry(model.data, webActor(request), image === undefined ? undefined : [image]);
+      const n = await status.retry(model.data, actorOf(request), image === undefined ? undefined : [image]);
       return done(request, reply, 'retried', { count: n, model: model.data });
     } catch (error) {
       return refused(request, reply, error);
     }
   });
 
-  app.post('/indexing/reindex', async (request, reply) => {
+  app.post('/indexing/reindex', allow('editor'), async (request, reply) => {
     await readMultipartForm(request);
-    const n = await status.reindexAll(webActor(request));
+    const n = await status.reindexAll(actorOf(request));
     return done(request, reply, 'reindexed', { count: n });
   });
 
-  app.post('/indexing/activate', async (request, reply) => {
+  app.post('/indexing/activate', allow('editor'), async (request, reply) => {
     const { fields } = await readMultipartForm(request);
     try {
       const model = modelField.safeParse(fields.model);
       if (!model.success)
         throw appError('INVALID_PARAMETERS', { details: 'model is required', fields: 'model' });
-      await status.activate(model.data, webActor(request));
+      await status.activate(model.data, actorOf(request));
       return done(request, reply, 'activated', { model: model.data });
     } catch (error) {
       return refused(request, reply, error);
@@ -107,5 +107,5 @@ export function registerIndexingRoutes(app: FastifyInstance, deps: { status: Ind
   });
 
   // The page's script, and scripts with a token: the same overview as JSON.
-  app.get('/api/index/models', async () => status.overview());
+  app.get('/api/index/models', allow('editor'), async () => status.overview());
 }

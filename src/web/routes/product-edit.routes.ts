@@ -7,7 +7,7 @@ import { appError, isAppError, type AppError } from '../../errors/app-error.ts';
 import { looksLikeImage } from '../../images/images.probe.ts';
 import type { IndexStatusService } from '../../indexer/index-status.service.ts';
 import { readMultipartForm } from '../multipart.form.ts';
-import { webActor } from '../web.actor.ts';
+import { actorOf, allow } from '../../auth/auth.plugin.ts';
 import { local } from '../views/admin.parts.ts';
 import { productDeletedPage, productEditPage } from '../views/product-edit.view.ts';
 import { pageContext } from './catalog.routes.ts';
@@ -114,23 +114,23 @@ export function registerProductEditRoutes(
     });
   };
 
-  app.get('/products/:id/edit', async (request, reply) =>
+  app.get('/products/:id/edit', allow('editor'), async (request, reply) =>
     render(request, reply, parse(idParams, request.params).id),
   );
 
-  app.post('/products/:id/edit', async (request, reply) => {
+  app.post('/products/:id/edit', allow('editor'), async (request, reply) => {
     const { id } = parse(idParams, request.params);
     const { fields } = await readMultipartForm(request);
     const form = Object.fromEntries(FORM_FIELDS.map((k) => [k, fields[k] ?? ''])) as ProductForm;
     try {
-      await edits.update(id, form, webActor(request));
+      await edits.update(id, form, actorOf(request));
       return done(request, reply, id, 'saved');
     } catch (error) {
       return refused(request, reply, id, error, form);
     }
   });
 
-  app.post('/products/:id/images', async (request, reply) => {
+  app.post('/products/:id/images', allow('editor'), async (request, reply) => {
     const { id } = parse(idParams, request.params);
     try {
       const { files } = await readMultipartForm(request, {
@@ -145,45 +145,45 @@ export function registerProductEditRoutes(
       });
       const photos = (files.image ?? []).map((f) => ({ bytes: f.bytes!, name: f.name || 'photo' }));
       if (photos.length === 0) throw appError('NO_IMAGE');
-      await edits.addImages(id, photos, webActor(request));
+      await edits.addImages(id, photos, actorOf(request));
       return done(request, reply, id, 'added', photos.length);
     } catch (error) {
       return refused(request, reply, id, error);
     }
   });
 
-  app.post('/products/:id/images/:imageId/move', async (request, reply) => {
+  app.post('/products/:id/images/:imageId/move', allow('editor'), async (request, reply) => {
     const { id, imageId } = parse(imageParams, request.params);
     const { fields } = await readMultipartForm(request);
     const where =
       fields.where === 'first' || fields.where === 'up' || fields.where === 'down' ? fields.where : null;
     try {
       if (!where) throw appError('IMAGE_ORDER_INVALID');
-      await edits.moveImage(id, imageId, where, webActor(request));
+      await edits.moveImage(id, imageId, where, actorOf(request));
       return done(request, reply, id, 'moved');
     } catch (error) {
       return refused(request, reply, id, error);
     }
   });
 
-  app.post('/products/:id/images/:imageId/delete', async (request, reply) => {
+  app.post('/products/:id/images/:imageId/delete', allow('editor'), async (request, reply) => {
     const { id, imageId } = parse(imageParams, request.params);
     try {
-      await edits.removeImage(id, imageId, webActor(request));
+      await edits.removeImage(id, imageId, actorOf(request));
       return done(request, reply, id, 'removed');
     } catch (error) {
       return refused(request, reply, id, error);
     }
   });
 
-  app.post('/products/:id/reindex', async (request, reply) => {
+  app.post('/products/:id/reindex', allow('editor'), async (request, reply) => {
     const { id } = parse(idParams, request.params);
     if (!deps.status) throw appError('VECTOR_STORE_UNAVAILABLE', { reason: 'no vector store' });
-    const n = await deps.status.reindexProduct(id, webActor(request));
+    const n = await deps.status.reindexProduct(id, actorOf(request));
     return done(request, reply, id, 'reindexed', n);
   });
 
-  app.post('/products/:id/delete', async (request, reply) => {
+  app.post('/products/:id/delete', allow('editor'), async (request, reply) => {
     const { id } = parse(idParams, request.params);
     const { fields } = await readMultipartForm(request);
     const product = await catalog.get(id);
@@ -193,7 +193,7 @@ export function registerProductEditRoutes(
         status: 400,
         error: appError('DELETE_NOT_CONFIRMED').in(pageContext(request).lang),
       });
-    await edits.deleteProduct(id, webActor(request));
+    await edits.deleteProduct(id, actorOf(request));
     return reply
       .status(200)
       .type('text/html; charset=utf-8')

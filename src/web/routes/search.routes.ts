@@ -1,15 +1,15 @@
 import type {} from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { allow } from '../../auth/auth.plugin.ts';
 import type { AppConfig } from '../../config/config.schema.ts';
 import { fetchImageBytes } from '../../catalog/remote-image.fetch.ts';
 import { appError } from '../../errors/app-error.ts';
 import type { IndexJob } from '../../indexer/index.job.ts';
+import type { SearchHistoryRepository } from '../../search/search-history.repository.ts';
 import type { SearchOutcome, SearchService } from '../../search/search.service.ts';
 
 const MAX_FILES = 8;
-const HISTORY_COOKIE = 'vitrina_searches';
-const HISTORY_SIZE = 24;
 
 const fieldsSchema = z
   .object({
@@ -56,17 +56,12 @@ async function readSearchForm(request: FastifyRequest) {
   return { images, ...parsed.data };
 }
 
-function replyWithSearch(reply: FastifyReply, request: FastifyRequest, outcome: SearchOutcome) {
-  const previous = historyIds(request);
-  const history = [outcome.searchId, ...previous.filter((id) => id !== outcome.searchId)].slice(
-    0,
-    HISTORY_SIZE,
-  );
-  // The browser's own history: ids only, in a cookie, so /searches needs no account.
-  reply.header(
-    'set-cookie',
-    `${HISTORY_COOKIE}=${history.join('.')}; Path=/; Max-Age=${60 * 60 * 24 * 90}; SameSite=Lax`,
-  );
+/** Remembers the search in the person's history (API tokens and visitors have none). */
+async function remember(history: SearchHistoryRepository, request: FastifyRequest, outcome: SearchOutcome) {
+  if (request.principal.kind === 'user') await history.add(request.principal.user.id, outcome.searchId);
+}
+
+function replyWithSearch(reply: FastifyReply, outcome: SearchOutcome) {
   return reply.send({
     success: true,
     search_id: outcome.searchId,
@@ -76,23 +71,18 @@ function replyWithSearch(reply: FastifyReply, request: FastifyRequest, outcome: 
   });
 }
 
-export function historyIds(request: FastifyRequest): string[] {
-  const raw = (request.headers.cookie ?? '')
-    .split(';')
-    .map((c) => c.trim())
-    .find((c) => c.startsWith(`${HISTORY_COOKIE}=`));
-  return (raw?.slice(HISTORY_COOKIE.length + 1).split('.') ?? []).filter((id) =>
-    /^[A-Za-z0-9_-]{6,64}$/.test(id),
-  );
-}
-
 export function registerSearchRoutes(
   app: FastifyInstance,
-  deps: { search: SearchService; indexJob: IndexJob | null; config: AppConfig },
+  deps: {
+    search: SearchService;
+    history: SearchHistoryRepository;
+    indexJob: IndexJob | null;
+    config: AppConfig;
+  },
 ): void {
-  const { search, config } = deps;
+  const { search, config, history } = deps;
 
-  app.post('/api/search-by-image', async (request, reply) => {
+  app.post('/api/search-by-image', allow('catalog'), async (request, reply) => {
     const form = await readSearchForm(request);
     if (form.images.length > 0 && form.url) throw appError('IMAGE_AND_URL');
     if (form.images.length > MAX_FILES) throw appError('TOO_MANY_PARTS', { maxFiles: MAX_FILES });
@@ -110,35 +100,31 @@ export function registerSearchRoutes(
       kind: form.url ? 'url' : 'image',
       closest: form.closest,
     });
-    return replyWithSearch(reply, request, outcome);
+    await remember(history, request, outcome);
+    return replyWithSearch(reply, outcome);
   });
 
-  app.post('/api/products/:id/similar', async (request, reply) => {
+  app.post('/api/products/:id/similar', allow('catalog'), async (request, reply) => {
     const { id } = parseParams(idParams, request.params);
-    return replyWithSearch(reply, request, await search.similarTo(id));
+    const outcome = await search.similarTo(id);
+    await remember(history, request, outcome);
+    return replyWithSearch(reply, outcome);
   });
 
-  // The «Похожие» button is a plain form, so it works without JavaScript too. Browsers post such a
-  // form as application/x-www-form-urlencoded, with an empty body: this scope accepts that type.
-  void app.register(async (scope) => {
-    scope.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 4096 },
-      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+  // The «Похожие» button is a plain form, so it works without JavaScript too. Browsers post it as
+  // application/x-www-form-urlencoded with an empty body, which the app's form parser accepts.
+  app.post('/products/:id/similar', allow('catalog'), async (request, reply) => {
+    const { id } = parseParams(idParams, request.params);
+    const outcome = await search.similarTo(id);
+    await remember(history, request, outcome);
+    const lang = (request.query as Record<string, unknown>).lang === 'en' ? '&lang=en' : '';
+    replyWithSearch(
+      reply.code(303).header('location', `/products?image_search=${outcome.searchId}${lang}`),
+      outcome,
     );
-    scope.post('/products/:id/similar', async (request, reply) => {
-      const { id } = parseParams(idParams, request.params);
-      const outcome = await search.similarTo(id);
-      const lang = (request.query as Record<string, unknown>).lang === 'en' ? '&lang=en' : '';
-      replyWithSearch(
-        reply.code(303).header('location', `/products?image_search=${outcome.searchId}${lang}`),
-        request,
-        outcome,
-      );
-    });
   });
 
-  app.get('/searches/:id/thumb', async (request, reply) => {
+  app.get('/searches/:id/thumb', allow('catalog'), async (request, reply) => {
     const { id } = parseParams(searchIdParams, request.params, 'SEARCH_NOT_FOUND');
     const thumb = await search.thumb(id);
     if (!thumb) throw appError('SEARCH_NOT_FOUND');
@@ -148,7 +134,7 @@ export function registerSearchRoutes(
       .send(thumb);
   });
 
-  app.get('/api/index/status', async () => {
+  app.get('/api/index/status', allow('viewer'), async () => {
     if (!deps.indexJob)
       throw appError('VECTOR_STORE_UNAVAILABLE', {
         reason: search.available().reason ?? 'indexing unavailable',

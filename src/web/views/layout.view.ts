@@ -1,12 +1,18 @@
+import { roleAtLeast } from '../../auth/auth.types.ts';
 import type { Lang } from '../../i18n/i18n.lang.ts';
 import type { Translate } from '../../i18n/i18n.translate.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
+import { accountMenu, type PageAccount } from './account-menu.view.ts';
 
 export interface PageContext {
   lang: Lang;
   t: Translate;
   /** current path + query, for the language switch */
   url: string;
+  /** the signed-in person (the header shows their menu); absent for visitors and API tokens */
+  account?: PageAccount | null | undefined;
+  /** a sign-in or password form: the header offers no «Войти» */
+  signinForm?: boolean;
 }
 
 export function withLang(url: string, lang: Lang): string {
@@ -82,12 +88,16 @@ export function layout(
           </a>
           <nav class="ml-auto flex shrink-0 items-center gap-1 text-sm sm:gap-3">
             ${managementLinks(ctx)}
-            <a
-              class="rounded-md px-2 py-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
-              href="${localHref(ctx, '/searches')}"
-              ><span class="sm:hidden">${t('navSearchesShort')}</span
-              ><span class="hidden sm:inline">${t('navSearches')}</span></a
-            >
+            ${
+              ctx.account
+                ? html`<a
+                    class="rounded-md px-2 py-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
+                    href="${localHref(ctx, '/searches')}"
+                    ><span class="sm:hidden">${t('navSearchesShort')}</span
+                    ><span class="hidden sm:inline">${t('navSearches')}</span></a
+                  >`
+                : ''
+            }
             <a
               class="rounded-md px-2 py-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
               href="${withLang(ctx.url, other)}"
@@ -95,6 +105,7 @@ export function layout(
               lang="${other}"
               >${t('switchLanguage')}</a
             >
+            ${accountMenu(ctx)}
           </nav>
         </div>
       </header>
@@ -106,14 +117,20 @@ export function layout(
   </html>`}`;
 }
 
-/** «Импорт» and «Индексация» for the people who keep the catalog. */
+/** «Импорт» and «Индексация» for editors (on a phone they are in the account menu). */
 function managementLinks(ctx: PageContext) {
+  if (!canEdit(ctx)) return '';
   const link =
-    'whitespace-nowrap rounded-md px-2 py-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900';
+    'hidden whitespace-nowrap rounded-md px-2 py-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900 md:inline';
   return html`<a class="${link}" href="${localHref(ctx, '/imports')}" data-testid="nav-import"
       >${ctx.t('navImport')}</a
     >
-    <a class="${`${link} hidden sm:inline`}" href="${localHref(ctx, '/indexing')}" data-testid="nav-indexing"
+    <a class="${link}" href="${localHref(ctx, '/indexing')}" data-testid="nav-indexing"
       >${ctx.t('navIndexing')}</a
     >`;
+}
+
+/** The signed-in person may change the catalog (editor or admin). */
+export function canEdit(ctx: PageContext): boolean {
+  return Boolean(ctx.account && roleAtLeast(ctx.account.role, 'editor'));
 }
