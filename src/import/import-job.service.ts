@@ -262,6 +262,15 @@ export function createImportJobService(deps: {
         });
         if (ready) deps.onQueued?.();
         return job;
+      } catch (error) {
+        // a refused upload is an outcome too: who tried what, and why it was refused
+        if (isAppError(error)) {
+          await audit.record(actor, 'import', {
+            subject: files.table.name,
+            details: { event: 'refused', code: error.code, reason: error.message },
+          });
+        }
+        throw error;
       } finally {
         await fs.rm(incoming, { recursive: true, force: true }).catch(() => {});
       }

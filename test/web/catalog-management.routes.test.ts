@@ -266,6 +266,7 @@ describe('catalog management routes: imports, product editing, indexing', () => 
     const mine = entries.filter((e) => e.actor === editor.email);
     const events = new Set(mine.map((e) => (e.details as { event?: string } | null)?.event));
     for (const event of [
+      'refused',
       'uploaded',
       'mapped',
       'finished',
