@@ -440,6 +440,17 @@ export const WORDS = {
       '{count} pictures in the sheet are not in any product row and were skipped.',
     ),
   ),
+  importCellImages: w(
+    ru3(
+      '{count} фото вставлено «в ячейку» (функция Excel «Поместить в ячейку») — такие фото не читаются. Вставьте их поверх ячеек и загрузите файл снова.',
+      '{count} фото вставлены «в ячейку» (функция Excel «Поместить в ячейку») — такие фото не читаются. Вставьте их поверх ячеек и загрузите файл снова.',
+      '{count} фото вставлены «в ячейку» (функция Excel «Поместить в ячейку») — такие фото не читаются. Вставьте их поверх ячеек и загрузите файл снова.',
+    ),
+    en2(
+      '{count} picture is placed inside a cell (Excel’s Place in Cell), which cannot be read: place it over the cells and upload the file again.',
+      '{count} pictures are placed inside cells (Excel’s Place in Cell), which cannot be read: place them over the cells and upload the file again.',
+    ),
+  ),
   importCancel: w('Остановить', 'Stop'),
   importAgain: w('Загрузить ещё файл', 'Upload another file'),
   importSeeProducts: w('Открыть каталог', 'Open the catalog'),

@@ -133,7 +133,7 @@ export function mappingComplete(mapping: ColumnMapping, columns: readonly string
 
 /**
  * A mapping a person chose: only known fields, only the file's columns, one column per field,
- * no column for two fields, the required fields present.
+ * no column for two fields (but the name may also be the SKU), the required fields present.
  */
 export function validateMapping(input: Record<string, unknown>, columns: readonly string[]): ColumnMapping {
   const mapping: ColumnMapping = {};
@@ -146,7 +146,9 @@ export function validateMapping(input: Record<string, unknown>, columns: readonl
     const column = String(value);
     if (!columns.includes(column)) throw appError('IMPORT_MAPPING_INVALID', { problem: 'column', column });
     const previous = used.get(column);
-    if (previous) throw appError('IMPORT_MAPPING_INVALID', { problem: 'twice', column });
+    // A price list without article numbers: its names may serve as SKUs (the one column twice).
+    const namesAsSkus = previous && [previous, key].sort().join() === 'name,sku';
+    if (previous && !namesAsSkus) throw appError('IMPORT_MAPPING_INVALID', { problem: 'twice', column });
     used.set(column, key as Field);
     mapping[key as Field] = column;
   }

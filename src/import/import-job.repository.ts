@@ -30,6 +30,7 @@ export interface ImportJob {
   updated: number;
   failed: number;
   strayImages: number;
+  cellImages: number;
   attempts: number;
   claimedBy: string | null;
   claimedUntil: Date | null;
@@ -72,7 +73,8 @@ const COLUMNS = `id, status, origin, file_name as "fileName", images_name as "im
   supplier, columns, samples, mapping, files_dir as "filesDir", created_by as "createdBy",
   created_by_id as "createdById", created_at as "createdAt", started_at as "startedAt",
   finished_at as "finishedAt", updated_at as "updatedAt", total_rows as "totalRows",
-  processed_rows as "processedRows", imported, updated, failed, stray_images as "strayImages", attempts,
+  processed_rows as "processedRows", imported, updated, failed, stray_images as "strayImages",
+  cell_images as "cellImages", attempts,
   claimed_by as "claimedBy", claimed_until as "claimedUntil", cancel_requested as "cancelRequested",
   error_code as "errorCode", error_en as "errorEn", error_ru as "errorRu"`;
 
@@ -220,10 +222,11 @@ export function createImportJobRepository(db: Db) {
       );
     },
 
-    async setTotal(id: number, totalRows: number, strayImages: number): Promise<void> {
+    async setTotal(id: number, totalRows: number, strayImages: number, cellImages = 0): Promise<void> {
       await db.query(
-        'update import_jobs set total_rows = $2, stray_images = $3, updated_at = now() where id = $1',
-        [id, totalRows, strayImages],
+        `update import_jobs set total_rows = $2, stray_images = $3, cell_images = $4, updated_at = now()
+         where id = $1`,
+        [id, totalRows, strayImages, cellImages],
       );
     },
 

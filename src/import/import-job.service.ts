@@ -142,7 +142,7 @@ export function createImportJobService(deps: {
       if (!dir) throw appError('IMPORT_FILES_GONE');
       const table = await readTable(path.join(dir, TABLE_FILE), job);
       const rows = toRawRows(table, job.mapping, { supplier: job.supplier ?? undefined });
-      await jobs.setTotal(job.id, rows.length, table.strayImages);
+      await jobs.setTotal(job.id, rows.length, table.strayImages, table.cellImages ?? 0);
       let source: ImageSource = NO_IMAGE_FILES;
       if (job.imagesName) {
         try {
@@ -454,7 +454,7 @@ export function createImportJobService(deps: {
     worker: string,
   ) {
     const rows = toRawRows(table, mapping, { supplier: supplier ?? undefined });
-    await jobs.setTotal(job.id, rows.length, table.strayImages);
+    await jobs.setTotal(job.id, rows.length, table.strayImages, table.cellImages ?? 0);
     const heartbeat = setInterval(
       () => {
         jobs.heartbeat(job.id, worker, LEASE_SECONDS).catch(() => {});
@@ -468,7 +468,7 @@ export function createImportJobService(deps: {
         onFailed: (r) => jobs.rowFailed(job.id, worker, rowError(r.index, r.line, r.sku, r.error)),
       });
       await completed(job);
-      return { ...summary, jobId: job.id, strayImages: table.strayImages };
+      return { ...summary, jobId: job.id, strayImages: table.strayImages, cellImages: table.cellImages ?? 0 };
     } catch (error) {
       if (isAppError(error)) await fail(job, error);
       else await fail(job, appError('INTERNAL')).catch(() => {});

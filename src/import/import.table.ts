@@ -57,6 +57,8 @@ export interface ImportTable {
   rows: TableRow[];
   /** pictures not next to any product row, for the summary */
   strayImages: number;
+  /** pictures placed inside cells (Excel's «Place in Cell»), which are not read */
+  cellImages?: number;
   /** the field a column's header names when its label alone does not say it («Товар / Артикул») */
   fieldHints?: Record<string, Field>;
 }

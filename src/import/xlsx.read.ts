@@ -48,7 +48,7 @@ export async function readXlsxTable(
   bytes: Buffer,
   options: { name: string; sheet?: string | undefined },
 ): Promise<ImportTable> {
-  await checkContainer(bytes, options.name);
+  const { cellImages } = await checkContainer(bytes, options.name);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -184,11 +184,12 @@ export async function readXlsxTable(
     samples: samplesOf(columns, rows),
     rows,
     strayImages,
+    cellImages,
     fieldHints,
   };
 }
 
-async function checkContainer(bytes: Buffer, name: string): Promise<void> {
+async function checkContainer(bytes: Buffer, name: string): Promise<{ cellImages: number }> {
   let zip;
   try {
     zip = await openZip(bytes, WORKBOOK_LIMITS);
@@ -205,6 +206,13 @@ async function checkContainer(bytes: Buffer, name: string): Promise<void> {
         reason: 'it is a ZIP file but not an Excel workbook',
       });
     }
+    // Pictures put «в ячейку» (Excel 365's Place in Cell) live in rich data, which exceljs does not
+    // read: counted, so the summary can say so instead of losing them silently.
+    const rels = zip.find('xl/richData/_rels/richValueRel.xml.rels');
+    const cellImages = rels
+      ? ((await zip.read(rels)).toString('utf8').match(/Target="[^"]*media\//g) ?? []).length
+      : 0;
+    return { cellImages };
   } finally {
     zip.close();
   }

@@ -99,7 +99,12 @@ describe('supplier CSV files and column mapping', () => {
       return 'accepted';
     };
     assert.equal(problem({ sku: 'Код' }), 'required');
-    assert.equal(problem({ sku: 'Код', name: 'Код' }), 'twice');
+    assert.equal(problem({ sku: 'Код', price: 'Код' }), 'twice');
+    // a list without article numbers: the name is the SKU too
+    assert.deepEqual(validateMapping({ sku: 'Товар', name: 'Товар' }, columns), {
+      sku: 'Товар',
+      name: 'Товар',
+    });
     assert.equal(problem({ sku: 'Код', name: 'Нет такого' }), 'column');
     assert.equal(problem({ sku: 'Код', name: 'Товар', colour: 'Товар' }), 'field');
   });

@@ -8,6 +8,7 @@ import { createAppContext, type AppContext } from '../../src/app/app.context.ts'
 import { isAppError } from '../../src/errors/app-error.ts';
 import { autoMapping } from '../../src/import/column.mapping.ts';
 import { readImportTable } from '../../src/import/import.read.ts';
+import { openZip } from '../../src/import/zip.archive.ts';
 import { tempDir, testConfig } from '../helpers/test-env.ts';
 import { makeZip } from '../helpers/zip-writer.ts';
 import { supplierWorkbook, type SupplierWorkbook } from './workbook.fixture.ts';
@@ -172,5 +173,30 @@ describe('Excel price lists (real workbooks with embedded photos)', () => {
     assert.equal(table.rows[0]!.cells.Name, 'Red apple');
     assert.equal(table.rows[0]!.cells.Added, '2026-11-01');
     assert.equal(String(table.rows[0]!.cells.Image), 'photo');
+  });
+});
+
+describe('pictures Excel places inside cells', () => {
+  it('are counted, so the summary can say they were not read', async () => {
+    const book = await supplierWorkbook();
+    // the parts Excel 365 writes for «Place in Cell» pictures, added to a real workbook
+    const zip = await openZip(book.bytes, {
+      maxEntries: 1000,
+      maxUnpackedBytes: 1e9,
+      maxEntryBytes: 1e9,
+      maxRatio: 1e6,
+    });
+    const files = [];
+    for (const entry of zip.entries) files.push({ name: entry.name, data: await zip.read(entry) });
+    zip.close();
+    const rels =
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+      '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="../media/image1.jpeg"/>' +
+      '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="../media/image2.jpeg"/>' +
+      '</Relationships>';
+    files.push({ name: 'xl/richData/_rels/richValueRel.xml.rels', data: Buffer.from(rels) });
+    const table = await readImportTable(makeZip(files), { name: 'in-cell.xlsx' });
+    assert.equal(table.cellImages, 2);
+    assert.equal(table.rows.length, 10, 'the rest of the sheet reads as before');
   });
 });

@@ -61,6 +61,11 @@ export const importCommand: CliCommand = {
         },
         cliActor(),
       );
+      if (summary.cellImages) {
+        io.err(
+          `${summary.cellImages} picture(s) are placed inside cells (Excel's Place in Cell) and were not read: place them over the cells`,
+        );
+      }
       if (summary.strayImages) {
         io.err(
           `${summary.strayImages} picture(s) in the sheet are not next to any product row and were skipped`,

@@ -206,6 +206,7 @@ export const catalogMigrations: Migration[] = [
           updated int not null default 0,
           failed int not null default 0,
           stray_images int not null default 0,
+          cell_images int not null default 0,
           attempts int not null default 0,
           claimed_by text,
           claimed_until timestamptz,

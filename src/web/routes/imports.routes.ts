@@ -30,6 +30,7 @@ export function jobJson(job: ImportJob) {
     updated: job.updated,
     failed: job.failed,
     stray_images: job.strayImages,
+    cell_images: job.cellImages,
     error: job.errorEn,
     created_by: job.createdBy,
     created_at: job.createdAt,

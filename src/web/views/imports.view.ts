@@ -226,6 +226,7 @@ export function importJobPage(ctx: PageContext, view: ImportJobView): string {
             )}
           </dl>
           ${job.strayImages ? html`<p class="text-sm text-amber-800">${t('importStray', { count: job.strayImages })}</p>` : ''}
+          ${job.cellImages ? html`<p class="text-sm text-amber-800" data-testid="cell-images">${t('importCellImages', { count: job.cellImages })}</p>` : ''}
           ${
             job.status === 'done' && job.imported + job.updated > 0
               ? html`<p class="text-sm text-slate-500">
