@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { appError, isAppError } from '../errors/app-error.ts';
 import { fieldOf, headerScore, type Field } from './column.mapping.ts';
 import {
@@ -13,7 +14,8 @@ import {
   type TableRow,
 } from './import.table.ts';
 import { namedCurrencyOf } from './price.parse.ts';
-import { openZip, type ZipLimits } from './zip.archive.ts';
+import { hasDrawings, readSheetPictures, type SheetPicture } from './xlsx.drawings.ts';
+import { openZip, type ZipArchive, type ZipLimits } from './zip.archive.ts';
 
 /**
  * A workbook is itself a ZIP: checked like an uploaded one before exceljs inflates it, so a
@@ -48,10 +50,31 @@ export async function readXlsxTable(
   bytes: Buffer,
   options: { name: string; sheet?: string | undefined },
 ): Promise<ImportTable> {
-  const { cellImages } = await checkContainer(bytes, options.name);
+  const zip = await openWorkbook(bytes, options.name);
+  try {
+    return await readOpenWorkbook(bytes, zip, options);
+  } finally {
+    zip.close();
+  }
+}
+
+async function readOpenWorkbook(
+  bytes: Buffer,
+  zip: ZipArchive,
+  options: { name: string; sheet?: string | undefined },
+): Promise<ImportTable> {
+  // Pictures put «в ячейку» (Excel 365's Place in Cell) live in rich data, which exceljs does not
+  // read: counted, so the summary can say so instead of losing them silently.
+  const rels = zip.find('xl/richData/_rels/richValueRel.xml.rels');
+  const cellImages = rels
+    ? ((await zip.read(rels)).toString('utf8').match(/Target="[^"]*media\//g) ?? []).length
+    : 0;
+  const pictures = await readSheetPictures(zip);
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+    // exceljs gets the cells only: the pictures are read above, from any producer's drawings
+    const cellsOnly = hasDrawings(zip) ? await withoutDrawings(bytes) : bytes;
+    await workbook.xlsx.load(cellsOnly as unknown as ArrayBuffer, { ignoreNodes: ['drawing'] } as never);
   } catch (error) {
     throw appError('IMPORT_XLSX_INVALID', { file: options.name, reason: (error as Error).message });
   }
@@ -106,7 +129,8 @@ export async function readXlsxTable(
   const rows: TableRow[] = [];
   const productRowAt = new Map<number, TableRow>();
   let section: string | undefined;
-  const anchoredRows = new Set(ws.getImages().map((img) => Math.floor(img.range.tl.nativeRow) + 1));
+  const sheetPictures = pictures.get(ws.name) ?? [];
+  const anchoredRows = new Set(sheetPictures.map((p) => p.from.row + 1));
   for (let r = firstData; r <= rowCount; r++) {
     const cells: Record<string, unknown> = {};
     const filled: number[] = [];
@@ -140,34 +164,35 @@ export async function readXlsxTable(
 
   // ── the pictures ──────────────────────────────────────────────────────────────────────────
   let strayImages = 0;
-  const placed = ws
-    .getImages()
-    .map((img) => ({ img, tl: img.range.tl, br: img.range.br as ExcelJS.Anchor | undefined }))
-    .sort((a, b) => a.tl.nativeRow - b.tl.nativeRow || a.tl.nativeCol - b.tl.nativeCol);
+  // Rows as fractions, from the EMU offsets and each row's height (Excel's default: 15 pt).
+  const EMU_PER_POINT = 12_700;
+  const rowPosition = (corner: SheetPicture['from']) => {
+    const height = (ws.getRow(corner.row + 1).height || ws.properties.defaultRowHeight || 15) * EMU_PER_POINT;
+    return corner.row + Math.min(0.999, corner.rowOff / height);
+  };
+  const placed = [...sheetPictures].sort((a, b) => a.from.row - b.from.row || a.from.col - b.from.col);
   const seen = new Set<string>();
-  for (const { img, tl, br } of placed) {
+  for (const picture of placed) {
+    const top = rowPosition(picture.from);
     // The row holding the picture's middle, else its top edge: pictures often overhang a row.
     const candidates = [
-      br ? Math.floor((tl.row + br.row) / 2) + 1 : null,
-      tl.nativeRow + 1,
-      tl.row % 1 > 0.7 ? tl.nativeRow + 2 : null,
+      picture.to ? Math.floor((top + rowPosition(picture.to)) / 2) + 1 : null,
+      picture.from.row + 1,
+      top % 1 > 0.7 ? picture.from.row + 2 : null,
     ].filter((r): r is number => r !== null);
     const anchorRow = candidates.find((r) => productRowAt.has(r));
     if (anchorRow === undefined) {
-      if (tl.nativeRow + 1 >= firstData) strayImages++;
+      if (picture.from.row + 1 >= firstData) strayImages++;
       continue;
     }
     const row = productRowAt.get(anchorRow)!;
-    const key = `${row.line}:${img.imageId}`;
+    const key = `${row.line}:${picture.media.name}:${picture.from.col}:${picture.from.row}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const media = workbook.getImage(Number(img.imageId));
-    const data = media?.buffer ?? (media?.base64 ? Buffer.from(media.base64, 'base64') : null);
-    if (!data) continue;
     const image: EmbeddedImage = {
       // the cell it sits in: what people look for in the sheet, in any language
-      label: `${columnLetter(tl.nativeCol + 1)}${tl.nativeRow + 1}`,
-      bytes: Buffer.from(data as Uint8Array),
+      label: `${columnLetter(picture.from.col + 1)}${picture.from.row + 1}`,
+      bytes: await zip.read(picture.media),
     };
     row.images.push(image);
   }
@@ -189,8 +214,9 @@ export async function readXlsxTable(
   };
 }
 
-async function checkContainer(bytes: Buffer, name: string): Promise<{ cellImages: number }> {
-  let zip;
+/** The workbook's package, checked like an uploaded ZIP; kept open to read its pictures. */
+async function openWorkbook(bytes: Buffer, name: string): Promise<ZipArchive> {
+  let zip: ZipArchive;
   try {
     zip = await openZip(bytes, WORKBOOK_LIMITS);
   } catch (error) {
@@ -199,23 +225,26 @@ async function checkContainer(bytes: Buffer, name: string): Promise<{ cellImages
     }
     throw isAppError(error) ? error.about(name) : error;
   }
-  try {
-    if (!zip.find('xl/workbook.xml')) {
-      throw appError('IMPORT_XLSX_INVALID', {
-        file: name,
-        reason: 'it is a ZIP file but not an Excel workbook',
-      });
-    }
-    // Pictures put «в ячейку» (Excel 365's Place in Cell) live in rich data, which exceljs does not
-    // read: counted, so the summary can say so instead of losing them silently.
-    const rels = zip.find('xl/richData/_rels/richValueRel.xml.rels');
-    const cellImages = rels
-      ? ((await zip.read(rels)).toString('utf8').match(/Target="[^"]*media\//g) ?? []).length
-      : 0;
-    return { cellImages };
-  } finally {
+  if (!zip.find('xl/workbook.xml')) {
     zip.close();
+    throw appError('IMPORT_XLSX_INVALID', {
+      file: name,
+      reason: 'it is a ZIP file but not an Excel workbook',
+    });
   }
+  return zip;
+}
+
+/**
+ * The package without its drawings and media: exceljs fails to open workbooks whose drawings it
+ * cannot parse (openpyxl's, among others), and the pictures are read separately anyway.
+ */
+async function withoutDrawings(bytes: Buffer): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(bytes);
+  for (const name of Object.keys(zip.files)) {
+    if (/^xl\/(drawings|media)\//i.test(name)) zip.remove(name);
+  }
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'STORE' });
 }
 
 function pickSheet(sheets: ExcelJS.Worksheet[], wanted: string | undefined): ExcelJS.Worksheet {

@@ -200,3 +200,39 @@ describe('pictures Excel places inside cells', () => {
     assert.equal(table.rows.length, 10, 'the rest of the sheet reads as before');
   });
 });
+
+describe('workbooks from other producers', () => {
+  it('reads pictures from drawings in the default namespace with absolute targets (as openpyxl writes them)', async () => {
+    const book = await supplierWorkbook();
+    const zip = await openZip(book.bytes, {
+      maxEntries: 1000,
+      maxUnpackedBytes: 1e9,
+      maxEntryBytes: 1e9,
+      maxRatio: 1e6,
+    });
+    const files = [];
+    for (const entry of zip.entries) {
+      let data = await zip.read(entry);
+      const text = () => data.toString('utf8');
+      if (/^xl\/drawings\/drawing\d+\.xml$/.test(entry.name)) {
+        // no xdr: prefix; the drawing namespace is the default one
+        data = Buffer.from(
+          text()
+            .replace(/<(\/?)xdr:/g, '<$1')
+            .replace('xmlns:xdr=', 'xmlns='),
+        );
+      } else if (/_rels\/.*\.rels$/.test(entry.name)) {
+        data = Buffer.from(text().replace(/Target="\.\.\/(media|drawings)\//g, 'Target="/xl/$1/'));
+      }
+      files.push({ name: entry.name, data });
+    }
+    zip.close();
+    const table = await readImportTable(makeZip(files), { name: 'openpyxl-like.xlsx' });
+    const original = await readImportTable(book.bytes, { name: 'price.xlsx' });
+    assert.deepEqual(
+      table.rows.map((r) => [r.line, r.images.length]),
+      original.rows.map((r) => [r.line, r.images.length]),
+    );
+    assert.deepEqual(table.rows[0]!.images[0]!.bytes, original.rows[0]!.images[0]!.bytes);
+  });
+});
