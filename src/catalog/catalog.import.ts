@@ -6,7 +6,7 @@ import type { CatalogRepository } from './catalog.repository.ts';
 import type { ImageInput, ProductInput } from './catalog.types.ts';
 import { parseCsv } from './csv.parse.ts';
 import type { MediaStore } from './media.store.ts';
-import { fetchImageBytes } from './remote-image.fetch.ts';
+import type { RemoteImageFetcher } from '../remote/remote-image.fetch.ts';
 
 export interface ImportSummary {
   imported: number;
@@ -19,8 +19,6 @@ export interface ImportSummary {
 
 export interface ImportLimits {
   maxImagePixels: number;
-  fetchTimeoutMs: number;
-  fetchMaxBytes: number;
 }
 
 /** A row as read from the file, before validation: column → raw value. */
@@ -46,9 +44,11 @@ export function createImportService(deps: {
   db: Db;
   repository: CatalogRepository;
   media: MediaStore;
+  /** image URLs in the file: a supplier's file may point anywhere, so the same SSRF rules as the web */
+  remote: RemoteImageFetcher;
   limits: ImportLimits;
 }) {
-  const { db, repository, media, limits } = deps;
+  const { db, repository, media, remote, limits } = deps;
 
   async function prepare(row: RawRow, baseDir: string) {
     const product = parseProduct(row.values);
@@ -63,10 +63,7 @@ export function createImportService(deps: {
     const isUrl = /^https?:\/\//i.test(ref);
     let bytes: Buffer;
     if (isUrl) {
-      bytes = await fetchImageBytes(ref, {
-        timeoutMs: limits.fetchTimeoutMs,
-        maxBytes: limits.fetchMaxBytes,
-      });
+      bytes = await remote.fetchImage(ref);
     } else {
       const file = path.resolve(baseDir, ref);
       try {

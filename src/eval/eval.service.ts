@@ -8,6 +8,7 @@ import { AppError, isAppError } from '../errors/app-error.ts';
 import { createIndexer } from '../indexer/indexer.service.ts';
 import { createModelProvider } from '../search/model.provider.ts';
 import { createSavedSearchRepository } from '../search/saved-search.repository.ts';
+import { createRemoteImageFetcher } from '../remote/remote-image.fetch.ts';
 import { createSearchService } from '../search/search.service.ts';
 import { createVectorRepository } from '../search/vector.repository.ts';
 import { computeMetrics, type EvalMetrics, type QueryOutcome } from './eval.metrics.ts';
@@ -79,6 +80,11 @@ export async function runEval(options: {
       saved: createSavedSearchRepository(ctx.stores.catalog, 1),
       catalog: ctx.catalog,
       models,
+      remote: createRemoteImageFetcher({
+        timeoutMs: ctx.config.fetchTimeoutMs,
+        maxBytes: ctx.config.uploadMaxBytes,
+        allowPrivate: ctx.config.allowPrivateUrls,
+      }),
       maxImagePixels: ctx.config.maxImagePixels,
       logger: { info: () => {} },
     });

@@ -4,6 +4,7 @@ import type { ProductPage, ProductQuery } from '../catalog/catalog.types.ts';
 import type { Embedder } from '../embedding/embedding.types.ts';
 import { AppError } from '../errors/app-error.ts';
 import { resolveServingModel } from './active-model.ts';
+import type { RemoteImageFetcher } from '../remote/remote-image.fetch.ts';
 import type { ModelProvider } from './model.provider.ts';
 import { centerCrops, queryThumbnail, validateQueryImage } from './query-image.ts';
 import type { SavedMatch, SavedSearch, SavedSearchRepository } from './saved-search.repository.ts';
@@ -35,6 +36,8 @@ export function createSearchService(deps: {
   saved: SavedSearchRepository;
   catalog: CatalogService;
   models: ModelProvider;
+  /** image links given by users; refuses non-public addresses unless configured otherwise */
+  remote: RemoteImageFetcher;
   maxImagePixels: number;
   logger: SearchLogger;
 }) {
@@ -160,6 +163,12 @@ export function createSearchService(deps: {
         matches: ranked.matches,
         thumb: await queryThumbnail(images[0]!),
       });
+    },
+
+    /** A photo given by its link: fetched by the remote service (SSRF rules), then searched like an upload. */
+    async byUrl(url: string, options: { threshold?: number | undefined } = {}) {
+      const bytes = await deps.remote.fetchImage(url);
+      return this.byImages([bytes], { threshold: options.threshold, kind: 'url' });
     },
 
     /** «Похожие»: the product's own stored vectors are the query; no upload, no forward pass. */

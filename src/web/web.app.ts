@@ -6,6 +6,7 @@ import { createModelProvider, type ModelProvider } from '../search/model.provide
 import { createSavedSearchRepository } from '../search/saved-search.repository.ts';
 import { createSearchService, reciprocalRankFusion, type SearchService } from '../search/search.service.ts';
 import { createVectorRepository } from '../search/vector.repository.ts';
+import { createRemoteImageFetcher } from '../remote/remote-image.fetch.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { ProductListQuery } from './products.query.ts';
 import { registerSearchRoutes } from './routes/search.routes.ts';
@@ -43,6 +44,11 @@ export async function createWebApp(
     saved: createSavedSearchRepository(ctx.stores.catalog, config.searchTtlDays),
     catalog: ctx.catalog,
     models,
+    remote: createRemoteImageFetcher({
+      timeoutMs: config.fetchTimeoutMs,
+      maxBytes: config.uploadMaxBytes,
+      allowPrivate: config.allowPrivateUrls,
+    }),
     maxImagePixels: config.maxImagePixels,
     logger: log,
   });

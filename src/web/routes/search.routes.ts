@@ -2,7 +2,6 @@ import type {} from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppConfig } from '../../config/config.schema.ts';
-import { fetchImageBytes } from '../../catalog/remote-image.fetch.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { IndexJob } from '../../indexer/index.job.ts';
 import type { SearchOutcome, SearchService } from '../../search/search.service.ts';
@@ -97,19 +96,9 @@ export function registerSearchRoutes(
       throw new AppError('INVALID_PARAMETERS', 'Send either "image" or "url", not both.', 400);
     if (form.images.length > MAX_FILES)
       throw new AppError('TOO_MANY_PARTS', `At most ${MAX_FILES} photos per search.`, 413);
-    const images = form.url
-      ? [
-          await fetchImageBytes(form.url, {
-            timeoutMs: config.fetchTimeoutMs,
-            maxBytes: config.uploadMaxBytes,
-            publicOnly: !config.allowPrivateUrls,
-          }),
-        ]
-      : form.images;
-    const outcome = await search.byImages(images, {
-      threshold: form.threshold,
-      kind: form.url ? 'url' : 'image',
-    });
+    const outcome = form.url
+      ? await search.byUrl(form.url, { threshold: form.threshold })
+      : await search.byImages(form.images, { threshold: form.threshold });
     return replyWithSearch(reply, request, outcome);
   });
 

@@ -1,0 +1,362 @@
+/**
+ * Every error the app reports, once: its stable code, its HTTP status and its words in each
+ * language. Errors are made only through this table (appError in app-error.ts), so a code means
+ * one condition everywhere and a person always reads it in the page's language. The English text
+ * is also the JSON `error` field and the CLI's message, which scripts and tests may match on.
+ */
+
+type Words<P> = (p: P) => string;
+interface Entry<P> {
+  status: number;
+  en: Words<P>;
+  ru: Words<P>;
+}
+type None = Record<never, never>;
+
+function e<P = None>(status: number, en: Words<P>, ru: Words<P>): Entry<P> {
+  return { status, en, ru };
+}
+
+/** 10 MB, 1.5 MB, 390 KB: as a person would say the size of a limit */
+function size(bytes: number, lang: 'en' | 'ru'): string {
+  const [kb, mbUnit] = lang === 'ru' ? ['КБ', 'МБ'] : ['KB', 'MB'];
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} ${kb}`;
+  const mb = Math.round((bytes / 1024 / 1024) * 10) / 10;
+  return `${mb.toLocaleString(lang === 'ru' ? 'ru-RU' : 'en-US')} ${mbUnit}`;
+}
+const ruNumber = (n: number) => n.toLocaleString('ru-RU');
+const enNumber = (n: number) => n.toLocaleString('en-US');
+
+export const ERRORS = {
+  // ── requests ──────────────────────────────────────────────────────────────────────────────
+  INVALID_PARAMETERS: e<{ details: string; fields: string }>(
+    400,
+    (p) => `Invalid parameters — ${p.details}`,
+    (p) => `Неверные параметры запроса: ${p.fields}.`,
+  ),
+  BAD_REQUEST: e<{ details: string }>(
+    400,
+    (p) => `Bad request: ${p.details}`,
+    () => 'Сервер не смог разобрать запрос. Обновите страницу и попробуйте ещё раз.',
+  ),
+  ROUTE_NOT_FOUND: e<{ method: string; path: string }>(
+    404,
+    (p) => `No route ${p.method} ${p.path}`,
+    () => 'Такой страницы нет.',
+  ),
+  INTERNAL: e(
+    500,
+    () => 'Internal error; the details are in the server log.',
+    () => 'Что-то пошло не так на сервере. Попробуйте ещё раз чуть позже.',
+  ),
+
+  // ── catalog ───────────────────────────────────────────────────────────────────────────────
+  PRODUCT_NOT_FOUND: e(
+    404,
+    () => 'This product is not in the catalog.',
+    () => 'Такого товара нет в каталоге.',
+  ),
+  MEDIA_NOT_FOUND: e(
+    404,
+    () => 'No such image.',
+    () => 'Такого изображения нет.',
+  ),
+
+  // ── uploads and images ────────────────────────────────────────────────────────────────────
+  MULTIPART_EXPECTED: e(
+    415,
+    () => 'Send the photo as multipart/form-data with a field "image".',
+    () => 'Фото нужно отправить формой (multipart/form-data) в поле «image».',
+  ),
+  FILE_TOO_LARGE: e<{ maxBytes: number }>(
+    413,
+    (p) => `The upload is larger than the allowed ${size(p.maxBytes, 'en')}.`,
+    (p) => `Файл больше допустимых ${size(p.maxBytes, 'ru')}.`,
+  ),
+  TOO_MANY_PARTS: e<{ maxFiles: number }>(
+    413,
+    (p) => `Too many files or fields in the form: at most ${p.maxFiles} photos per search.`,
+    (p) => `Слишком много файлов или полей в форме: не больше ${p.maxFiles} фото за один поиск.`,
+  ),
+  UNKNOWN_FIELD: e<{ field: string }>(
+    400,
+    (p) => `Unexpected file field "${p.field}"; use "image".`,
+    (p) => `Неожиданное поле с файлом «${p.field}»: фото передаётся в поле «image».`,
+  ),
+  NO_IMAGE: e(
+    400,
+    () => 'Send a photo in the "image" field (or a "url").',
+    () => 'Выберите фото или укажите ссылку на изображение.',
+  ),
+  IMAGE_AND_URL: e(
+    400,
+    () => 'Send either "image" or "url", not both.',
+    () => 'Укажите что-то одно: фото или ссылку.',
+  ),
+  EMPTY_FILE: e(
+    400,
+    () => 'The uploaded file is empty.',
+    () => 'Файл пустой.',
+  ),
+  IMAGE_NOT_AN_IMAGE: e(
+    415,
+    () => 'Not an image file (or an unsupported image format).',
+    () => 'Это не изображение (или его формат не поддерживается).',
+  ),
+  IMAGE_FORMAT_UNSUPPORTED: e<{ format: string; accepted: string }>(
+    415,
+    (p) => `Unsupported image type ${p.format}: send one of ${p.accepted}.`,
+    (p) => `Формат ${p.format} не поддерживается. Подойдут: ${p.accepted}.`,
+  ),
+  IMAGE_UNDECODABLE: e<{ reason?: string }>(
+    400,
+    (p) => `The image is damaged or truncated and cannot be decoded${p.reason ? ` (${p.reason})` : ''}.`,
+    () => 'Изображение повреждено или обрезано — его не удаётся прочитать.',
+  ),
+  IMAGE_TOO_MANY_PIXELS: e<{ width?: number; height?: number; maxPixels: number }>(
+    413,
+    (p) =>
+      `The image${p.width ? ` is ${p.width}×${p.height},` : ' has'} more than the ${enNumber(p.maxPixels)}-pixel limit (MAX_IMAGE_PIXELS).`,
+    (p) =>
+      `Изображение${p.width ? ` ${p.width}×${p.height}` : ''} больше предела в ${ruNumber(p.maxPixels)} пикселей.`,
+  ),
+  IMAGE_FILE_NOT_FOUND: e<{ file: string }>(
+    404,
+    (p) => `Image file not found: ${p.file}`,
+    (p) => `Файл изображения не найден: ${p.file}`,
+  ),
+  IMAGE_UNREADABLE: e<{ file: string; reason: string }>(
+    400,
+    (p) => `Cannot read image file ${p.file}: ${p.reason}`,
+    (p) => `Не удалось прочитать файл изображения ${p.file}: ${p.reason}`,
+  ),
+
+  // ── image links ───────────────────────────────────────────────────────────────────────────
+  URL_INVALID: e<{ url: string }>(
+    400,
+    (p) => `Not a valid http(s) URL: ${p.url}`,
+    () => 'Это не ссылка http(s). Проверьте адрес изображения.',
+  ),
+  // One code for every refusal and failure of a link (non-public address, no answer, an error
+  // status, too many redirects): a reply must not tell a stranger which internal ports are open.
+  URL_FETCH_FAILED: e<{ url: string; reason?: string }>(
+    400,
+    (p) => `Could not get an image from ${p.url}${p.reason ? ` (${p.reason})` : ''}.`,
+    (p) =>
+      `Не удалось загрузить изображение по ссылке${p.reason ? ` (${p.reason})` : ''}. Проверьте адрес или сохраните фото и загрузите файл.`,
+  ),
+  URL_TOO_LARGE: e<{ url: string; maxBytes: number }>(
+    413,
+    (p) => `${p.url} is larger than ${size(p.maxBytes, 'en')}.`,
+    (p) => `Изображение по ссылке больше ${size(p.maxBytes, 'ru')}.`,
+  ),
+
+  // ── search by photo ───────────────────────────────────────────────────────────────────────
+  NO_MATCH: e(
+    404,
+    () => 'Nothing similar found in the catalog. Try another photo or a lower similarity threshold.',
+    () => 'Похожих товаров не найдено. Попробуйте другое фото или снизьте порог сходства.',
+  ),
+  NOT_INDEXED: e(
+    404,
+    () => 'This product has no indexed photo yet, so there is nothing to compare.',
+    () => 'У этого товара пока нет проиндексированного фото — сравнивать не с чем.',
+  ),
+  SEARCH_NOT_FOUND: e(
+    404,
+    () => 'This photo search is unknown or has expired. Run the search again with «По фото».',
+    () => 'Этот поиск по фото не найден или устарел. Повторите поиск кнопкой «По фото».',
+  ),
+  MODEL_UNAVAILABLE: e<{ reason: string }>(
+    503,
+    (p) => `Search by photo is unavailable: ${p.reason}`,
+    () => 'Поиск по фото сейчас недоступен: модель не загружена. Поиск по тексту работает.',
+  ),
+  VECTOR_STORE_UNAVAILABLE: e<{ reason: string }>(
+    503,
+    (p) => p.reason,
+    () => 'Поиск по фото недоступен: хранилище векторов не готово. Поиск по тексту работает.',
+  ),
+
+  // ── import ────────────────────────────────────────────────────────────────────────────────
+  IMPORT_FILE_UNREADABLE: e<{ file: string }>(
+    400,
+    (p) => `cannot read ${p.file}`,
+    (p) => `не удалось прочитать ${p.file}`,
+  ),
+  IMPORT_EMPTY: e(
+    400,
+    () => 'the file is empty',
+    () => 'файл пустой',
+  ),
+  IMPORT_NO_COLUMN: e<{ column: string; found: string }>(
+    400,
+    (p) => `the header has no "${p.column}" column (found: ${p.found})`,
+    (p) => `в заголовке нет столбца «${p.column}» (есть: ${p.found})`,
+  ),
+  ROW_NOT_AN_OBJECT: e(
+    400,
+    () => 'not a valid JSON object',
+    () => 'строка не является объектом JSON',
+  ),
+  ROW_NO_SKU: e(
+    400,
+    () => 'missing sku',
+    () => 'нет артикула (sku)',
+  ),
+  ROW_NO_NAME: e(
+    400,
+    () => 'missing name',
+    () => 'нет названия (name)',
+  ),
+  ROW_BAD_SKU: e<{ max: number }>(
+    400,
+    (p) => `sku is longer than ${p.max} characters`,
+    (p) => `артикул длиннее ${p.max} символов`,
+  ),
+  ROW_BAD_CURRENCY: e<{ value: string }>(
+    400,
+    (p) => `bad currency "${p.value}" (expected a 3-letter code such as RUB)`,
+    (p) => `неверная валюта «${p.value}» (нужен трёхбуквенный код, например RUB)`,
+  ),
+  ROW_BAD_PRICE: e<{ value: string }>(
+    400,
+    (p) => `bad price "${p.value}" (expected a non-negative number)`,
+    (p) => `неверная цена «${p.value}» (нужно неотрицательное число)`,
+  ),
+  DEMO_DATASET_MISSING: e<{ dir: string; hint: string }>(
+    404,
+    (p) => `No Grocery Store dataset found in ${p.dir}. ${p.hint}`,
+    (p) => `В ${p.dir} нет набора данных Grocery Store. ${p.hint}`,
+  ),
+
+  // ── stores ────────────────────────────────────────────────────────────────────────────────
+  DB_LOCKED: e<{ dir: string; pid?: number }>(
+    503,
+    (p) =>
+      p.pid
+        ? `The embedded database in ${p.dir} is in use by another vitrina process (pid ${p.pid}). ` +
+          'Stop it first, or use a PostgreSQL server (DATABASE_URL) to run several processes.'
+        : `Could not lock the embedded database in ${p.dir}`,
+    (p) =>
+      p.pid
+        ? `Встроенная база в ${p.dir} занята другим процессом vitrina (pid ${p.pid}). ` +
+          'Остановите его или используйте сервер PostgreSQL (DATABASE_URL).'
+        : `Не удалось заблокировать встроенную базу в ${p.dir}`,
+  ),
+  DB_UNREACHABLE: e<{ label: string; reason: string }>(
+    503,
+    (p) => `Cannot connect to PostgreSQL at ${p.label}: ${p.reason}`,
+    (p) => `Нет соединения с PostgreSQL (${p.label}): ${p.reason}`,
+  ),
+
+  // ── models ────────────────────────────────────────────────────────────────────────────────
+  MODEL_UNKNOWN: e<{ id: string; known: string }>(
+    400,
+    (p) => `Unknown model "${p.id}". Known models: ${p.known}.`,
+    (p) => `Неизвестная модель «${p.id}». Доступны: ${p.known}.`,
+  ),
+  MODEL_NO_TEXT: e<{ model: string; input?: string }>(
+    400,
+    (p) =>
+      p.input !== undefined
+        ? `"${p.input}" is not an existing file, so it was read as text, but model ${p.model} has no text ` +
+          'tower. Pass an image path, or use --model clip-vit-b32 for text.'
+        : `Model ${p.model} has no text tower, so it cannot embed text. Use a model with one (clip-vit-b32).`,
+    (p) =>
+      p.input !== undefined
+        ? `«${p.input}» — не файл, поэтому прочитано как текст, но у модели ${p.model} нет текстовой части. ` +
+          'Укажите путь к изображению или --model clip-vit-b32 для текста.'
+        : `У модели ${p.model} нет текстовой части, текст она не понимает (подойдёт clip-vit-b32).`,
+  ),
+  MODEL_FILE_INVALID: e<{ details: string }>(
+    503,
+    (p) => p.details,
+    (p) => `Файл модели не тот, что нужен: ${p.details}`,
+  ),
+  MODEL_FILE_MISSING: e<{ details: string }>(
+    503,
+    (p) => p.details,
+    (p) => `Нет файла модели: ${p.details}`,
+  ),
+  MODEL_DOWNLOAD_FAILED: e<{ details: string }>(
+    503,
+    (p) => p.details,
+    (p) => `Не удалось скачать модель: ${p.details}`,
+  ),
+  MODEL_CACHE_UNWRITABLE: e<{ details: string }>(
+    503,
+    (p) => p.details,
+    (p) => `Нельзя записать кэш модели: ${p.details}`,
+  ),
+  MODEL_LOAD_FAILED: e<{ details: string }>(
+    503,
+    (p) => p.details,
+    (p) => `Модель не загрузилась: ${p.details}`,
+  ),
+  MODEL_NO_HUB: e<{ model: string }>(
+    500,
+    (p) => `Model ${p.model} has no hub source.`,
+    (p) => `У модели ${p.model} нет источника для скачивания.`,
+  ),
+  MODEL_ENTRY_INVALID: e<{ details: string }>(
+    500,
+    (p) => p.details,
+    (p) => `Описание модели неверно: ${p.details}`,
+  ),
+  MODEL_OUTPUT_MISMATCH: e<{ details: string }>(
+    500,
+    (p) => p.details,
+    (p) => `Модель вернула не то, что ожидалось: ${p.details}`,
+  ),
+  MODEL_CLOSED: e<{ model: string }>(
+    500,
+    (p) => `The ${p.model} embedder was closed.`,
+    (p) => `Модель ${p.model} уже закрыта.`,
+  ),
+  EMBED_INPUT_INVALID: e<{ details: string }>(
+    500,
+    (p) => p.details,
+    (p) => `Неверные входные данные модели: ${p.details}`,
+  ),
+  EMBED_FAILED: e(
+    500,
+    () => 'The model returned no vector.',
+    () => 'Модель не вернула вектор.',
+  ),
+  PREPROCESS_FAILED: e<{ details: string }>(
+    500,
+    (p) => p.details,
+    (p) => `Ошибка подготовки изображения: ${p.details}`,
+  ),
+
+  // ── command line, configuration, evaluation ───────────────────────────────────────────────
+  CLI_USAGE: e<{ details: string }>(
+    400,
+    (p) => p.details,
+    (p) => p.details,
+  ),
+  CONFIG_INVALID: e<{ problems: string }>(
+    500,
+    (p) => `Invalid configuration: ${p.problems}`,
+    (p) => `Неверные настройки: ${p.problems}`,
+  ),
+  EVAL_MANIFEST_UNREADABLE: e<{ file: string }>(
+    400,
+    (p) => `cannot read ${p.file}`,
+    (p) => `не удалось прочитать ${p.file}`,
+  ),
+  EVAL_MANIFEST_INVALID: e<{ details: string }>(
+    400,
+    (p) => p.details,
+    (p) => `Неверный манифест: ${p.details}`,
+  ),
+  EVAL_CATALOG: e<{ details: string }>(
+    400,
+    (p) => `catalog images could not be imported: ${p.details}`,
+    (p) => `не удалось импортировать изображения каталога: ${p.details}`,
+  ),
+};
+
+export type ErrorCode = keyof typeof ERRORS;
+export type ErrorParams<C extends ErrorCode> = Parameters<(typeof ERRORS)[C]['en']>[0];
