@@ -31,6 +31,12 @@ export function loadConfig(
     fetchMaxBytes: e.FETCH_MAX_BYTES,
     allowPrivateUrls: e.ALLOW_PRIVATE_URLS,
     searchTtlDays: e.SEARCH_TTL_DAYS,
+    searchesPerClient: e.SEARCHES_PER_CLIENT,
+    photoSearchesPerMinute: e.PHOTO_SEARCHES_PER_MINUTE,
+    similarSearchesPerMinute: e.SIMILAR_SEARCHES_PER_MINUTE,
+    searchMaxPending: e.SEARCH_MAX_PENDING,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     ...overrides,
   };

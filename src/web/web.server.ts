@@ -7,6 +7,12 @@ import { registerCatalogRoutes, type ListDeps } from './routes/catalog.routes.ts
 import { registerMediaRoutes } from './routes/media.routes.ts';
 import { createThumbnailer } from './thumbnails.ts';
 import { installErrorHandling } from './web.errors.ts';
+import {
+  refuseCrossSiteWrites,
+  registerRateLimits,
+  registerSecurityHeaders,
+  serverTimeouts,
+} from './web.security.ts';
 
 export interface WebOptions {
   /** pino options; false silences the log (tests) */
@@ -31,8 +37,13 @@ export async function createWebServer(
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.config.uploadMaxBytes,
     routerOptions: { maxParamLength: 200 },
+    trustProxy: ctx.config.trustProxy,
+    ...serverTimeouts(ctx.config),
   });
   installErrorHandling(app);
+  await registerSecurityHeaders(app);
+  await registerRateLimits(app);
+  refuseCrossSiteWrites(app);
   await app.register(fastifyStatic, {
     root: path.join(import.meta.dirname, 'assets'),
     prefix: '/assets/',

@@ -2,58 +2,20 @@ import type {} from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppConfig } from '../../config/config.schema.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { AppError, appError } from '../../errors/app-error.ts';
 import type { IndexJob } from '../../indexer/index.job.ts';
 import type { SearchOutcome, SearchService } from '../../search/search.service.ts';
+import { createAdmission } from '../admission.ts';
+import { MAX_FILES, readSearchForm } from '../search.form.ts';
+import { photoSearchLimit, similarSearchLimit } from '../web.security.ts';
 
-const MAX_FILES = 8;
+/** what a 503 asks the client to wait: about one model batch */
+const BUSY_RETRY_SECONDS = 2;
 const HISTORY_COOKIE = 'vitrina_searches';
 const HISTORY_SIZE = 24;
 
-const fieldsSchema = z
-  .object({
-    threshold: z.coerce.number().min(-1).max(1).optional(),
-    url: z.string().trim().min(1).max(2048).optional(),
-  })
-  .strict();
-
 const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }).strict();
 const searchIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{6,64}$/) }).strict();
-
-/** Reads the multipart form: every `image` part, and the small text fields. */
-async function readSearchForm(request: FastifyRequest) {
-  if (!request.isMultipart()) {
-    throw new AppError(
-      'UNSUPPORTED_MEDIA_TYPE',
-      'Send the photo as multipart/form-data with a field "image".',
-      415,
-    );
-  }
-  const images: Buffer[] = [];
-  const fields: Record<string, string> = {};
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'image') {
-        await part.toBuffer();
-        throw new AppError('UNKNOWN_FIELD', `Unexpected file field "${part.fieldname}"; use "image".`, 400);
-      }
-      images.push(await part.toBuffer());
-    } else {
-      fields[part.fieldname] = String(part.value);
-    }
-  }
-  const parsed = fieldsSchema.safeParse(fields);
-  if (!parsed.success) {
-    throw new AppError(
-      'INVALID_PARAMETERS',
-      parsed.error.issues
-        .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-        .join('; '),
-      400,
-    );
-  }
-  return { images, ...parsed.data };
-}
 
 function replyWithSearch(reply: FastifyReply, request: FastifyRequest, outcome: SearchOutcome) {
   const previous = historyIds(request);
@@ -62,9 +24,12 @@ function replyWithSearch(reply: FastifyReply, request: FastifyRequest, outcome: 
     HISTORY_SIZE,
   );
   // The browser's own history: ids only, in a cookie, so /searches needs no account.
+  // HttpOnly: no script reads it; Secure once the site is served over https (TRUST_PROXY behind a proxy).
   reply.header(
     'set-cookie',
-    `${HISTORY_COOKIE}=${history.join('.')}; Path=/; Max-Age=${60 * 60 * 24 * 90}; SameSite=Lax`,
+    `${HISTORY_COOKIE}=${history.join('.')}; Path=/; Max-Age=${60 * 60 * 24 * 90}; HttpOnly; SameSite=Lax${
+      request.protocol === 'https' ? '; Secure' : ''
+    }`,
   );
   return reply.send({
     success: true,
@@ -89,9 +54,28 @@ export function registerSearchRoutes(
   deps: { search: SearchService; indexJob: IndexJob | null; config: AppConfig },
 ): void {
   const { search, config } = deps;
+  const admission = createAdmission(config.searchMaxPending);
 
-  app.post('/api/search-by-image', async (request, reply) => {
-    const form = await readSearchForm(request);
+  app.post(
+    '/api/search-by-image',
+    { config: { rateLimit: photoSearchLimit(config) } },
+    async (request, reply) => {
+      // The place is taken before the upload is read: waiting uploads cost nothing but a socket.
+      const release = admission.tryEnter();
+      if (!release) {
+        reply.header('retry-after', BUSY_RETRY_SECONDS).header('connection', 'close');
+        throw appError('SEARCH_BUSY', { seconds: BUSY_RETRY_SECONDS });
+      }
+      try {
+        return await photoSearch(request, reply);
+      } finally {
+        release();
+      }
+    },
+  );
+
+  async function photoSearch(request: FastifyRequest, reply: FastifyReply) {
+    const form = await readSearchForm(request, reply, { maxBytes: config.uploadMaxBytes });
     if (form.images.length > 0 && form.url)
       throw new AppError('INVALID_PARAMETERS', 'Send either "image" or "url", not both.', 400);
     if (form.images.length > MAX_FILES)
@@ -100,23 +84,31 @@ export function registerSearchRoutes(
       ? await search.byUrl(form.url, { threshold: form.threshold })
       : await search.byImages(form.images, { threshold: form.threshold });
     return replyWithSearch(reply, request, outcome);
-  });
+  }
 
-  app.post('/api/products/:id/similar', async (request, reply) => {
-    const { id } = parseParams(idParams, request.params);
-    return replyWithSearch(reply, request, await search.similarTo(id));
-  });
+  app.post(
+    '/api/products/:id/similar',
+    { config: { rateLimit: similarSearchLimit(config) } },
+    async (request, reply) => {
+      const { id } = parseParams(idParams, request.params);
+      return replyWithSearch(reply, request, await search.similarTo(id));
+    },
+  );
 
   // The «Похожие» button is a plain form, so it works without JavaScript too.
-  app.post('/products/:id/similar', async (request, reply) => {
-    const { id } = parseParams(idParams, request.params);
-    const outcome = await search.similarTo(id);
-    replyWithSearch(
-      reply.code(303).header('location', `/products?image_search=${outcome.searchId}`),
-      request,
-      outcome,
-    );
-  });
+  app.post(
+    '/products/:id/similar',
+    { config: { rateLimit: similarSearchLimit(config) } },
+    async (request, reply) => {
+      const { id } = parseParams(idParams, request.params);
+      const outcome = await search.similarTo(id);
+      replyWithSearch(
+        reply.code(303).header('location', `/products?image_search=${outcome.searchId}`),
+        request,
+        outcome,
+      );
+    },
+  );
 
   app.get('/searches/:id/thumb', async (request, reply) => {
     const { id } = parseParams(searchIdParams, request.params);

@@ -1,0 +1,102 @@
+import type { MultipartFile, MultipartValue } from '@fastify/multipart';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { looksLikeImage } from '../catalog/media.store.ts';
+import { appError, isAppError } from '../errors/app-error.ts';
+
+export const MAX_FILES = 8;
+/** room for part headers and boundaries on top of the files themselves */
+const FORM_OVERHEAD = 64 * 1024;
+/** enough bytes to tell JPEG, PNG, GIF and WEBP apart by their signatures */
+const SNIFF_BYTES = 12;
+
+const fieldsSchema = z
+  .object({
+    threshold: z.coerce.number().min(-1).max(1).optional(),
+    url: z.string().trim().min(1).max(2048).optional(),
+  })
+  .strict();
+
+export interface SearchForm {
+  images: Buffer[];
+  threshold?: number | undefined;
+  url?: string | undefined;
+}
+
+/**
+ * Reads a photo-search form without ever holding more than it may keep: a body declared larger
+ * than the limit is refused before a byte is read; each file's type is judged from its first
+ * bytes and a non-image is refused before the rest arrives; all files together stay within
+ * maxBytes. A refused upload closes the connection, so its remaining bytes are never read.
+ */
+export async function readSearchForm(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  limits: { maxBytes: number },
+): Promise<SearchForm> {
+  if (!request.isMultipart()) throw appError('MULTIPART_EXPECTED');
+  try {
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > limits.maxBytes + FORM_OVERHEAD)
+      throw appError('FILE_TOO_LARGE', { maxBytes: limits.maxBytes });
+    const images: Buffer[] = [];
+    const fields: Record<string, string> = {};
+    let total = 0;
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'image') throw appError('UNKNOWN_FIELD', { field: part.fieldname });
+        if (images.length >= MAX_FILES) throw appError('TOO_MANY_PARTS', { maxFiles: MAX_FILES });
+        const bytes = await readImagePart(part, limits.maxBytes - total, limits.maxBytes);
+        total += bytes.length;
+        images.push(bytes);
+      } else {
+        fields[part.fieldname] = fieldValue(part);
+      }
+    }
+    return { images, ...parseFields(fields) };
+  } catch (error) {
+    // Stop reading: whatever the client still sends is dropped with the connection.
+    reply.header('connection', 'close');
+    if (isAppError(error)) throw error;
+    // busboy's own complaints (no boundary, cut-off body, bad part headers) and a dropped upload
+    throw appError('MULTIPART_MALFORMED', undefined, { cause: error });
+  }
+}
+
+async function readImagePart(part: MultipartFile, room: number, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let sniffed = false;
+  for await (const chunk of part.file as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > room) throw appError('FILE_TOO_LARGE', { maxBytes });
+    chunks.push(chunk);
+    if (!sniffed && size >= SNIFF_BYTES) {
+      sniffed = true;
+      if (!looksLikeImage(Buffer.concat(chunks))) throw appError('IMAGE_NOT_AN_IMAGE');
+    }
+  }
+  if (part.file.truncated) throw appError('FILE_TOO_LARGE', { maxBytes });
+  const bytes = Buffer.concat(chunks);
+  if (bytes.length === 0) throw appError('EMPTY_FILE');
+  if (!sniffed && !looksLikeImage(bytes)) throw appError('IMAGE_NOT_AN_IMAGE');
+  return bytes;
+}
+
+function fieldValue(part: MultipartValue): string {
+  if (part.valueTruncated) {
+    throw appError('INVALID_PARAMETERS', { details: `${part.fieldname}: too long`, fields: part.fieldname });
+  }
+  return String(part.value);
+}
+
+function parseFields(fields: Record<string, string>) {
+  const parsed = fieldsSchema.safeParse(fields);
+  if (parsed.success) return parsed.data;
+  throw appError('INVALID_PARAMETERS', {
+    details: parsed.error.issues
+      .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+      .join('; '),
+    fields: parsed.error.issues.map((i) => i.path.join('.') || '?').join(', '),
+  });
+}

@@ -1,0 +1,103 @@
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../config/config.schema.ts';
+import { appError } from '../errors/app-error.ts';
+
+/**
+ * Timeouts for the HTTP server: a client must send its headers within HEADERS_TIMEOUT and the
+ * whole request within requestTimeoutMs; idle keep-alive connections close after a few seconds.
+ * Node's defaults (5 min per request, no socket timeout) let one slow client hold a connection.
+ */
+export function serverTimeouts(config: Pick<AppConfig, 'requestTimeoutMs'>) {
+  const requestTimeout = config.requestTimeoutMs;
+  return {
+    requestTimeout,
+    connectionTimeout: requestTimeout + 5_000, // an idle socket (nothing sent at all)
+    keepAliveTimeout: 5_000,
+    http: { headersTimeout: Math.min(10_000, requestTimeout) },
+  };
+}
+
+/**
+ * Security headers (helmet): a Content-Security-Policy with scripts only from this origin's files
+ * (no 'unsafe-inline' scripts), no framing, nosniff, a same-origin Referrer-Policy.
+ */
+export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'"],
+        // data: for the favicon; blob: for the photo the dialog previews and crops
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        // blob: so the cropper can read the chosen photo's EXIF orientation
+        connectSrc: ["'self'", 'blob:'],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'same-origin' },
+    // The app is often served over plain http on a LAN; HSTS is the proxy's business there.
+    strictTransportSecurity: false,
+  });
+}
+
+/**
+ * State-changing requests from another site are refused (Fetch Metadata, then Origin). Requests
+ * that carry neither header (curl, scripts, API clients with a token) pass: only a browser tells
+ * where a request comes from, and a browser always does for cross-origin POSTs.
+ */
+export function refuseCrossSiteWrites(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+    if (isCrossSite(request)) throw appError('CROSS_SITE_REQUEST');
+  });
+}
+
+function isCrossSite(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') return true;
+  if (site === 'same-origin' || site === 'none') return false;
+  const origin = request.headers.origin;
+  if (origin === undefined) return false;
+  if (origin === 'null') return true; // sandboxed frames, data: and file: pages
+  try {
+    // request.host honours X-Forwarded-Host only when TRUST_PROXY says the proxy may set it.
+    return new URL(origin).host.toLowerCase() !== request.host.toLowerCase();
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Per-client limits on the routes that cost the server work and storage. Registered once with no
+ * global limit; a route opts in with `config: { rateLimit: photoSearchLimit(config) }`.
+ */
+export async function registerRateLimits(app: FastifyInstance): Promise<void> {
+  await app.register(fastifyRateLimit, {
+    global: false,
+    // Our error handler words the 429 in the page's language; the plugin adds Retry-After.
+    errorResponseBuilder: (_request, context) =>
+      appError('RATE_LIMITED', { seconds: Math.max(1, Math.ceil(context.ttl / 1000)) }),
+  });
+}
+
+export const photoSearchLimit = (config: Pick<AppConfig, 'photoSearchesPerMinute'>) => ({
+  max: config.photoSearchesPerMinute,
+  timeWindow: 60_000,
+  groupId: 'photo-search',
+});
+
+/** The «Похожие» button (form) and its API share one budget. */
+export const similarSearchLimit = (config: Pick<AppConfig, 'similarSearchesPerMinute'>) => ({
+  max: config.similarSearchesPerMinute,
+  timeWindow: 60_000,
+  groupId: 'similar',
+});
