@@ -31,7 +31,7 @@ import type { Embedder } from '../src/embedding/embedding.types.ts';
 import { createIndexer } from '../src/indexer/indexer.service.ts';
 import { activateModel } from '../src/search/active-model.ts';
 import { createModelProvider } from '../src/search/model.provider.ts';
-import { centerCrops, queryThumbnail, validateQueryImage } from '../src/search/query-image.ts';
+import { queryCrops, queryThumbnail, validateQueryImage } from '../src/search/query-image.ts';
 import { createVectorRepository } from '../src/search/vector.repository.ts';
 import { createWebApp } from '../src/web/web.app.ts';
 import { CATALOG_SIZE, ensureCatalog, ensureQueryImages } from './bench.catalog.ts';
@@ -373,10 +373,10 @@ async function benchModel(base: AppContext, model: BenchModel, images: Buffer[])
       crypto.createHash('sha256').update(bytes).digest('hex');
       sha.push(nowMs() - t);
       t = nowMs();
-      await queryThumbnail(bytes);
+      await queryThumbnail(bytes, { maxPixels: config.maxImagePixels });
       thumb.push(nowMs() - t);
       t = nowMs();
-      if (cropFractions.length > 1 || cropFractions[0] !== 1) await centerCrops(bytes, cropFractions);
+      await queryCrops(bytes, cropFractions, { maxPixels: config.maxImagePixels });
       crops.push(nowMs() - t);
     }
     const get = (s: Stage) => perRequest.map((p) => p[s] ?? 0);

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { AppError } from '../errors/app-error.ts';
+import { appError } from '../errors/app-error.ts';
 import { parseCsv } from './csv.parse.ts';
 import type { RawRow } from './catalog.import.ts';
 
@@ -60,11 +60,7 @@ async function findDatasetRoot(dir: string): Promise<string> {
       // try the next layout
     }
   }
-  throw new AppError(
-    'DEMO_DATASET_MISSING',
-    `No Grocery Store dataset found in ${dir}. ${DATASET_HINT}`,
-    404,
-  );
+  throw appError('DEMO_DATASET_MISSING', { dir, hint: DATASET_HINT });
 }
 
 async function readText(file: string): Promise<string> {

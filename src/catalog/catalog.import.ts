@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { AppError } from '../errors/app-error.ts';
+import { appError, isAppError } from '../errors/app-error.ts';
 import type { Db } from '../db/db.client.ts';
 import type { CatalogRepository } from './catalog.repository.ts';
 import type { ImageInput, ProductInput } from './catalog.types.ts';
@@ -38,7 +38,8 @@ const KNOWN = new Set([
   'images',
   'attributes',
 ]);
-const LOOKAHEAD = 8; // rows whose images are read while earlier rows are written
+const LOOKAHEAD = 8;
+const MAX_SKU = 200; // rows whose images are read while earlier rows are written
 
 export function createImportService(deps: {
   db: Db;
@@ -70,17 +71,18 @@ export function createImportService(deps: {
         bytes = await fs.readFile(file);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        throw new AppError(
-          'IMAGE_UNREADABLE',
-          `image ${ref}: ${code === 'ENOENT' ? 'file not found' : 'cannot be read'}`,
-        );
+        throw (
+          code === 'ENOENT'
+            ? appError('IMAGE_FILE_NOT_FOUND', { file: ref })
+            : appError('IMAGE_UNREADABLE', { file: ref, reason: code ?? 'cannot be read' })
+        ).about(`image ${ref}`);
       }
     }
     try {
       const stored = await media.put(bytes, limits.maxImagePixels);
       return { source: isUrl ? ref : path.resolve(baseDir, ref), ...stored };
     } catch (error) {
-      if (error instanceof AppError) throw new AppError(error.code, `image ${ref}: ${error.message}`);
+      if (isAppError(error)) throw error.about(`image ${ref}`);
       throw error;
     }
   }
@@ -107,7 +109,7 @@ export function createImportService(deps: {
         summary[created ? 'imported' : 'updated']++;
         summary.productIds.push(id);
       } catch (error) {
-        if (!(error instanceof AppError)) throw error;
+        if (!isAppError(error)) throw error;
         summary.failed++;
         summary.errors.push({ line: row.line, reason: error.message });
       } finally {
@@ -124,7 +126,7 @@ export function createImportService(deps: {
       try {
         text = await fs.readFile(file, 'utf8');
       } catch {
-        throw new AppError('IMPORT_FILE_UNREADABLE', `cannot read ${file}`);
+        throw appError('IMPORT_FILE_UNREADABLE', { file });
       }
       const rows = /\.jsonl?$|\.ndjson$/i.test(file) ? readJsonLines(text) : readCsv(text);
       return importRows(rows, path.dirname(path.resolve(file)));
@@ -136,14 +138,11 @@ export type ImportService = ReturnType<typeof createImportService>;
 
 function readCsv(text: string): RawRow[] {
   const [header, ...records] = parseCsv(text);
-  if (!header) throw new AppError('IMPORT_EMPTY', 'the file is empty');
+  if (!header) throw appError('IMPORT_EMPTY');
   const columns = header.fields.map((h) => h.trim().toLowerCase());
   for (const required of ['sku', 'name']) {
     if (!columns.includes(required)) {
-      throw new AppError(
-        'IMPORT_NO_COLUMN',
-        `the header has no "${required}" column (found: ${columns.join(', ')})`,
-      );
+      throw appError('IMPORT_NO_COLUMN', { column: required, found: columns.join(', ') });
     }
   }
   return records.map((r) => ({
@@ -162,7 +161,7 @@ function readJsonLines(text: string): RawRow[] {
       rows.push({ line: i + 1, values: value as Record<string, unknown> });
     } catch {
       // Surfaces as that line's error instead of failing the whole file.
-      rows.push({ line: i + 1, values: { __invalid: 'not a valid JSON object' } });
+      rows.push({ line: i + 1, values: { __invalid: true } });
     }
   }
   return rows;
@@ -172,18 +171,15 @@ const text = (v: unknown): string => (v === undefined || v === null ? '' : Strin
 const optional = (v: unknown): string | null => text(v) || null;
 
 export function parseProduct(values: Record<string, unknown>): ProductInput {
-  if (typeof values.__invalid === 'string') throw new AppError('ROW_INVALID', values.__invalid);
+  if (values.__invalid) throw appError('ROW_NOT_AN_OBJECT');
   const sku = text(values.sku);
   const name = text(values.name);
-  if (!sku) throw new AppError('ROW_NO_SKU', 'missing sku');
-  if (!name) throw new AppError('ROW_NO_NAME', 'missing name');
-  if (sku.length > 200) throw new AppError('ROW_BAD_SKU', 'sku is longer than 200 characters');
+  if (!sku) throw appError('ROW_NO_SKU');
+  if (!name) throw appError('ROW_NO_NAME');
+  if (sku.length > MAX_SKU) throw appError('ROW_BAD_SKU', { max: MAX_SKU });
   const currency = optional(values.currency)?.toUpperCase() ?? null;
   if (currency && !/^[A-Z]{3}$/.test(currency)) {
-    throw new AppError(
-      'ROW_BAD_CURRENCY',
-      `bad currency "${text(values.currency)}" (expected a 3-letter code such as RUB)`,
-    );
+    throw appError('ROW_BAD_CURRENCY', { value: text(values.currency) });
   }
   const attributes: Record<string, unknown> = {};
   if (values.attributes && typeof values.attributes === 'object')
@@ -208,7 +204,7 @@ function parsePrice(value: unknown): number | null {
   const normalized = raw.replace(/[\s\u00a0]/g, '').replace(/,(?=\d{1,2}$)/, '.');
   const price = Number(normalized);
   if (!/^\d+(\.\d+)?$/.test(normalized) || !Number.isFinite(price) || price > 1e12) {
-    throw new AppError('ROW_BAD_PRICE', `bad price "${raw}" (expected a non-negative number)`);
+    throw appError('ROW_BAD_PRICE', { value: raw });
   }
   return Math.round(price * 100) / 100;
 }

@@ -59,6 +59,15 @@ export function createCatalogRepository(db: Db) {
       }
     },
 
+    /** Changes whenever an image is added, removed or replaced: cheap to poll from any process. */
+    async imagesSignature(): Promise<string> {
+      const { rows } = await db.query<{ s: string }>(
+        `select count(*)::text || ':' || coalesce(max(id), 0)::text || ':' || coalesce(max(created_at)::text, '') as s
+         from product_images`,
+      );
+      return rows[0]!.s;
+    },
+
     async countProducts(): Promise<number> {
       const { rows } = await db.query<{ n: number }>('select count(*)::int as n from products');
       return rows[0]!.n;

@@ -1,6 +1,9 @@
 import type { CatalogRepository, TextMode } from './catalog.repository.ts';
 import type { ProductDetail, ProductPage, ProductQuery } from './catalog.types.ts';
 
+/** Most precise first; each step is tried only when the one before found nothing. */
+const TEXT_MODES: readonly TextMode[] = ['title', 'fulltext', 'fuzzy'];
+
 export function createCatalogService({ repository }: { repository: CatalogRepository }) {
   return {
     /**
@@ -10,7 +13,7 @@ export function createCatalogService({ repository }: { repository: CatalogReposi
      */
     async list(query: ProductQuery): Promise<ProductPage> {
       const sort = query.sort ?? (query.q || query.within ? 'relevance' : 'name');
-      const modes: TextMode[] = query.q?.trim() ? ['title', 'fulltext', 'fuzzy'] : ['title'];
+      const modes: readonly TextMode[] = query.q?.trim() ? TEXT_MODES : ['title'];
       let found = { items: [] as ProductPage['items'], total: 0 };
       for (const mode of modes) {
         found = await repository.list({ ...query, sort }, mode);
@@ -20,15 +23,15 @@ export function createCatalogService({ repository }: { repository: CatalogReposi
       return { ...found, page: query.page, perPage: query.perPage, fuzzy: false };
     },
     /**
-     * Word matches as an ordered id list (at most `limit`), for fusing with another ranking.
-     * No typo fallback here: near spellings are a last resort, not evidence to fuse.
+     * The same text steps as `list` (words, descriptions, near spellings) as an ordered id list of
+     * at most `limit`, for fusing with another ranking; `fuzzy` when only near spellings matched.
      */
-    async rankedIds(q: string, limit: number): Promise<number[]> {
-      for (const mode of ['title', 'fulltext'] as const) {
+    async rankedIds(q: string, limit: number): Promise<{ ids: number[]; fuzzy: boolean }> {
+      for (const mode of TEXT_MODES) {
         const ids = await repository.rankedIds(q, mode, limit);
-        if (ids.length) return ids;
+        if (ids.length) return { ids, fuzzy: mode === 'fuzzy' };
       }
-      return [];
+      return { ids: [], fuzzy: false };
     },
     get: (id: number): Promise<ProductDetail | null> => repository.get(id),
     facets: () => repository.facets(),

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import sharp, { type Metadata } from 'sharp';
-import { AppError } from '../errors/app-error.ts';
+import { appError } from '../errors/app-error.ts';
+import { probeImage } from '../images/images.probe.ts';
 
 export interface StoredImage {
   sha256: string;
@@ -10,66 +10,6 @@ export interface StoredImage {
   bytes: number;
   width: number;
   height: number;
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  webp: 'image/webp',
-  gif: 'image/gif',
-  avif: 'image/avif',
-  heif: 'image/heif',
-  tiff: 'image/tiff',
-};
-
-/** Whether the bytes start like an image format we know (the name and extension are not trusted). */
-export function looksLikeImage(bytes: Buffer): boolean {
-  const ascii = (from: number, to: number) => bytes.subarray(from, to).toString('latin1');
-  return (
-    (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) ||
-    ascii(0, 8) === '\x89PNG\r\n\x1a\n' ||
-    ascii(0, 4) === 'GIF8' ||
-    (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP')
-  );
-}
-
-/** Reads an image's real type and size from its bytes; the file name and extension are not trusted. */
-export async function probeImage(
-  bytes: Buffer,
-  maxPixels: number,
-): Promise<Omit<StoredImage, 'sha256' | 'bytes'>> {
-  let meta: Metadata;
-  try {
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-  } catch {
-    // A known signature with a broken body is a damaged image (400); anything else is not an image (415).
-    if (looksLikeImage(bytes)) {
-      throw new AppError('IMAGE_UNDECODABLE', 'the image is damaged or truncated and cannot be decoded', 400);
-    }
-    throw new AppError('IMAGE_NOT_AN_IMAGE', 'not an image file (or an unsupported image format)', 415);
-  }
-  const contentType = meta.format ? CONTENT_TYPES[meta.format] : undefined;
-  if (!contentType || !meta.width || !meta.height) {
-    throw new AppError(
-      'IMAGE_UNSUPPORTED',
-      `unsupported image format${meta.format ? ` (${meta.format})` : ''}`,
-      415,
-    );
-  }
-  if (meta.width * meta.height > maxPixels) {
-    throw new AppError(
-      'IMAGE_TOO_MANY_PIXELS',
-      `image is ${meta.width}×${meta.height}, more than the ${maxPixels.toLocaleString('en')}-pixel limit`,
-      413,
-    );
-  }
-  // Orientations 5–8 swap width and height once the EXIF rotation is applied.
-  const swapped = (meta.orientation ?? 1) >= 5;
-  return {
-    contentType,
-    width: swapped ? meta.height : meta.width,
-    height: swapped ? meta.width : meta.height,
-  };
 }
 
 /**
@@ -98,11 +38,11 @@ export function createMediaStore(dataDir: string) {
       return { sha256, bytes: bytes.length, ...info };
     },
     async read(sha256: string): Promise<Buffer> {
-      if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('MEDIA_NOT_FOUND', 'no such image', 404);
+      if (!/^[0-9a-f]{64}$/.test(sha256)) throw appError('MEDIA_NOT_FOUND');
       try {
         return await fs.readFile(pathFor(sha256));
       } catch {
-        throw new AppError('MEDIA_NOT_FOUND', 'no such image', 404);
+        throw appError('MEDIA_NOT_FOUND');
       }
     },
   };

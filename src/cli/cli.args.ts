@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { AppError } from '../errors/app-error.ts';
+import { appError } from '../errors/app-error.ts';
 
 /** node:util parseArgs, with its TypeError turned into a one-line usage error. */
 export function parseCliArgs<T extends NonNullable<ParseArgsConfig['options']>>(
@@ -11,6 +11,6 @@ export function parseCliArgs<T extends NonNullable<ParseArgsConfig['options']>>(
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (error) {
-    throw new AppError('CLI_USAGE', `${(error as Error).message}\nUsage: vitrina ${usage}`, 2);
+    throw appError('CLI_USAGE', { details: `${(error as Error).message}\nUsage: vitrina ${usage}` });
   }
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { AppError } from '../errors/app-error.ts';
+import { appError } from '../errors/app-error.ts';
 import { envSchema, type AppConfig } from './config.schema.ts';
 
 /** Parses the environment once; a bad value fails fast and names every bad key. */
@@ -10,7 +10,7 @@ export function loadConfig(
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new AppError('CONFIG_INVALID', `Invalid configuration: ${problems}`, 500);
+    throw appError('CONFIG_INVALID', { problems });
   }
   const e = parsed.data;
   return {

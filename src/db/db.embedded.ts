@@ -5,7 +5,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { vector } from '@electric-sql/pglite-pgvector';
 import pg from 'pg';
-import { AppError } from '../errors/app-error.ts';
+import { appError } from '../errors/app-error.ts';
 import { createDbFromPool, type Db } from './db.client.ts';
 
 /**
@@ -28,17 +28,12 @@ function acquireLock(dir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(fs.readFileSync(lockPath, 'utf8'));
       if (owner && owner !== process.pid && isAlive(owner)) {
-        throw new AppError(
-          'DB_LOCKED',
-          `The embedded database in ${dir} is in use by another vitrina process (pid ${owner}). ` +
-            'Stop it first, or use a PostgreSQL server (DATABASE_URL) to run several processes.',
-          503,
-        );
+        throw appError('DB_LOCKED', { dir, pid: owner });
       }
       fs.rmSync(lockPath, { force: true }); // stale lock from a killed process
     }
   }
-  throw new AppError('DB_LOCKED', `Could not lock the embedded database in ${dir}`, 503);
+  throw appError('DB_LOCKED', { dir });
 }
 
 function isAlive(pid: number): boolean {

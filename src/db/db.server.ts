@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { AppError } from '../errors/app-error.ts';
+import { appError } from '../errors/app-error.ts';
 import { createDbFromPool, describeUrl, type Db } from './db.client.ts';
 
 export async function openServerDb(url: string, options: { max?: number } = {}): Promise<Db> {
@@ -10,9 +10,7 @@ export async function openServerDb(url: string, options: { max?: number } = {}):
   } catch (error) {
     await pool.end().catch(() => {});
     const reason = error instanceof Error ? error.message : String(error);
-    throw new AppError('DB_UNREACHABLE', `Cannot connect to PostgreSQL at ${label}: ${reason}`, 503, {
-      cause: error,
-    });
+    throw appError('DB_UNREACHABLE', { label, reason }, { cause: error });
   }
   return createDbFromPool(pool, 'server', label);
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { AppError } from '../errors/app-error.ts';
+import { appError } from '../errors/app-error.ts';
 
 export interface TokenBatch {
   /** row-major [rows, length], int64 as the ONNX export declares */
@@ -32,10 +32,11 @@ export async function loadClipTokenizer(
     const [json, config] = await Promise.all([readJson(tokenizerJsonPath), readJson(tokenizerConfigPath)]);
     tokenizer = new Tokenizer(json, config);
   } catch (error) {
-    throw new AppError(
+    throw appError(
       'MODEL_LOAD_FAILED',
-      `Could not load the CLIP tokenizer from ${tokenizerJsonPath}: ${error instanceof Error ? error.message : String(error)}`,
-      503,
+      {
+        details: `Could not load the CLIP tokenizer from ${tokenizerJsonPath}: ${error instanceof Error ? error.message : String(error)}`,
+      },
       { cause: error },
     );
   }

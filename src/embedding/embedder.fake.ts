@@ -1,6 +1,6 @@
-import { AppError } from '../errors/app-error.ts';
+import { appError } from '../errors/app-error.ts';
 import type { Embedder, ImageSource } from './embedding.types.ts';
-import { decodeThumbnail } from './image.preprocess.ts';
+import { decodeThumbnail } from '../images/images.preprocess.ts';
 import { l2Normalize } from './vector.math.ts';
 
 export interface FakeEmbedderOptions {
@@ -31,18 +31,16 @@ export function createFakeEmbedder(options: FakeEmbedderOptions = {}): Embedder 
   const limits = { maxPixels: options.maxImagePixels ?? 50_000_000 };
   let closed = false;
   const assertOpen = () => {
-    if (closed) throw new AppError('MODEL_CLOSED', 'The fake embedder was closed.', 500);
+    if (closed) throw appError('MODEL_CLOSED', { model: 'fake' });
   };
 
   const embedPreprocessed = async (tensors: Float32Array[]) => {
     assertOpen();
     return tensors.map((features, i) => {
       if (features.length !== FAKE_FEATURES) {
-        throw new AppError(
-          'EMBED_INPUT_INVALID',
-          `Tensor ${i} has ${features.length} values, not ${FAKE_FEATURES}.`,
-          500,
-        );
+        throw appError('EMBED_INPUT_INVALID', {
+          details: `Tensor ${i} has ${features.length} values, not ${FAKE_FEATURES}.`,
+        });
       }
       return l2Normalize(foldTo(features, dim));
     });
@@ -54,13 +52,19 @@ export function createFakeEmbedder(options: FakeEmbedderOptions = {}): Embedder 
   };
 
   return {
-    info: { id: options.id ?? 'fake', dim, hasTextTower, defaultThreshold: 0.5 },
+    info: {
+      id: options.id ?? 'fake',
+      dim,
+      hasTextTower,
+      defaultThreshold: 0.5,
+      textLanguages: hasTextTower ? ['en'] : [],
+    },
     preprocess,
     embedPreprocessed,
     embedImages: async (images) => embedPreprocessed(await Promise.all(images.map(preprocess))),
     embedTexts: async (texts) => {
       assertOpen();
-      if (!hasTextTower) throw new AppError('MODEL_NO_TEXT', 'This fake embedder has no text tower.', 400);
+      if (!hasTextTower) throw appError('MODEL_NO_TEXT', { model: options.id ?? 'fake' });
       return texts.map((text) => textVector(text, dim));
     },
     close: async () => {

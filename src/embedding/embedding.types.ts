@@ -10,6 +10,8 @@ export interface ModelInfo {
   defaultThreshold: number;
   /** center crops a photo query is embedded at (1 = whole image); absent = [1] */
   queryCrops?: readonly number[];
+  /** languages the text tower was trained on (ISO 639-1); empty without a text tower */
+  textLanguages?: readonly string[];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { AppError } from '../errors/app-error.ts';
+import { appError, isAppError } from '../errors/app-error.ts';
 import type { ModelFile } from './model.registry.ts';
 
 export interface DownloadProgress {
@@ -63,23 +63,24 @@ async function transfer(request: DownloadRequest, emit: ProgressListener): Promi
   try {
     await fs.mkdir(path.dirname(destination), { recursive: true });
   } catch (error) {
-    throw new AppError(
+    throw appError(
       'MODEL_CACHE_UNWRITABLE',
-      `Cannot create ${path.dirname(destination)} to store ${file.path}: ${(error as Error).message}. ` +
-        'Point VITRINA_CACHE at a writable folder, or set MODEL_DIR to a folder that already holds the files.',
-      503,
+      {
+        details:
+          `Cannot create ${path.dirname(destination)} to store ${file.path}: ${(error as Error).message}. ` +
+          'Point VITRINA_CACHE at a writable folder, or set MODEL_DIR to a folder that already holds the files.',
+      },
       { cause: error },
     );
   }
   try {
     const sha256 = await streamToFile(request, temp, emit);
     if (file.sha256 && sha256 !== file.sha256) {
-      throw new AppError(
-        'MODEL_FILE_INVALID',
-        `Downloaded ${file.path} from ${url} but its sha256 is ${sha256}, expected ${file.sha256}. ` +
+      throw appError('MODEL_FILE_INVALID', {
+        details:
+          `Downloaded ${file.path} from ${url} but its sha256 is ${sha256}, expected ${file.sha256}. ` +
           `The server did not serve the pinned file; nothing was kept. ${WAY_OUT}`,
-        503,
-      );
+      });
     }
     await fs.rename(temp, destination);
     return destination;
@@ -93,10 +94,9 @@ async function transfer(request: DownloadRequest, emit: ProgressListener): Promi
 async function streamToFile(request: DownloadRequest, temp: string, emit: ProgressListener): Promise<string> {
   const { url, file } = request;
   const failed = (reason: string, cause?: unknown) =>
-    new AppError(
+    appError(
       'MODEL_DOWNLOAD_FAILED',
-      `Could not download ${file.path} from ${url}: ${reason}. ${WAY_OUT}`,
-      503,
+      { details: `Could not download ${file.path} from ${url}: ${reason}. ${WAY_OUT}` },
       {
         cause,
       },
@@ -153,7 +153,7 @@ async function streamToFile(request: DownloadRequest, temp: string, emit: Progre
         }
       }
     } catch (error) {
-      if (error instanceof AppError) throw error;
+      if (isAppError(error)) throw error;
       throw failed(
         `${describeFetchError(error, abort.signal, request.idleTimeoutMs)} after ${bytes} of ${total ?? '?'} bytes`,
         error,

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { AppConfig } from '../config/config.schema.ts';
-import { AppError } from '../errors/app-error.ts';
+import { appError, type AppError } from '../errors/app-error.ts';
 import { downloadModelFile, type ProgressListener } from './model.download.ts';
 import type { ModelEntry, ModelFile, ModelFileRole } from './model.registry.ts';
 import { rememberVerified, verifyLocalFile } from './model.verify.ts';
@@ -45,7 +45,7 @@ export async function resolveModelFiles(
 export function pathOfRole(files: readonly ResolvedFile[], role: ModelFileRole): string {
   const found = files.find((f) => f.file.role === role);
   if (!found)
-    throw new AppError('MODEL_ENTRY_INVALID', `No ${role} file among the resolved model files.`, 500);
+    throw appError('MODEL_ENTRY_INVALID', { details: `No ${role} file among the resolved model files.` });
   return found.path;
 }
 
@@ -60,13 +60,12 @@ async function resolveModelFile(
     // The user's own copy: report a bad one instead of silently going around it or deleting it.
     const problem = await verifyLocalFile(inModelDir, file, config.cacheDir);
     if (problem) {
-      throw new AppError(
-        'MODEL_FILE_INVALID',
-        `MODEL_DIR file ${inModelDir} is not the ${entry.id} ${file.path} this version expects: ${problem}. ` +
+      throw appError('MODEL_FILE_INVALID', {
+        details:
+          `MODEL_DIR file ${inModelDir} is not the ${entry.id} ${file.path} this version expects: ${problem}. ` +
           `Replace it${entry.hub ? ` with ${hubUrl(config, entry, file)}` : ''}, or unset MODEL_DIR` +
           `${entry.hub ? ' and run `vitrina model pull`' : ''}.`,
-        503,
-      );
+      });
     }
     return { file, path: inModelDir, source: 'MODEL_DIR' };
   }
@@ -124,7 +123,7 @@ export function cachePath(
 }
 
 export function hubUrl(config: Pick<Paths, 'hfEndpoint'>, entry: ModelEntry, file: ModelFile): string {
-  if (!entry.hub) throw new AppError('MODEL_NO_HUB', `Model ${entry.id} has no hub source.`, 500);
+  if (!entry.hub) throw appError('MODEL_NO_HUB', { model: entry.id });
   const encode = (p: string) => p.split('/').map(encodeURIComponent).join('/');
   const base = config.hfEndpoint.replace(/\/+$/, '');
   return `${base}/${encode(entry.hub.repo)}/resolve/${encodeURIComponent(entry.hub.revision)}/${encode(file.path)}`;
@@ -148,12 +147,11 @@ function missingWithoutHub(config: AppConfig, entry: ModelEntry, file: ModelFile
   const looked = config.modelDir
     ? `It is not in MODEL_DIR (${config.modelDir}, looked for ${names})`
     : 'MODEL_DIR is not set';
-  return new AppError(
-    'MODEL_FILE_MISSING',
-    `Model ${entry.id} needs ${file.path}, which cannot be downloaded (the model has no hub source). ${looked}. ` +
+  return appError('MODEL_FILE_MISSING', {
+    details:
+      `Model ${entry.id} needs ${file.path}, which cannot be downloaded (the model has no hub source). ${looked}. ` +
       `Set MODEL_DIR to the folder that holds ${path.basename(file.path)}.`,
-    503,
-  );
+  });
 }
 
 async function exists(filePath: string): Promise<boolean> {

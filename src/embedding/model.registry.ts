@@ -1,4 +1,4 @@
-import { AppError } from '../errors/app-error.ts';
+import { appError } from '../errors/app-error.ts';
 
 export type ModelFileRole = 'vision' | 'text' | 'tokenizer' | 'config';
 
@@ -37,6 +37,8 @@ export interface TextTower {
   output: string;
   /** sequence length the position embeddings allow, start and end tokens included */
   maxTokens: number;
+  /** languages its training captions were in: other languages' queries are not sent to it */
+  languages: readonly string[];
 }
 
 interface ModelEntryBase {
@@ -98,7 +100,14 @@ const CLIP_VIT_B32: ModelEntry = {
   ],
   vision: { input: 'pixel_values', output: 'image_embeds' },
   hasTextTower: true,
-  text: { inputIds: 'input_ids', attentionMask: 'attention_mask', output: 'text_embeds', maxTokens: 77 },
+  text: {
+    inputIds: 'input_ids',
+    attentionMask: 'attention_mask',
+    output: 'text_embeds',
+    maxTokens: 77,
+    // CLIP's captions were English; a Russian query embeds to noise.
+    languages: ['en'],
+  },
   preprocessing: {
     resizeShortestSide: 224,
     cropSize: 224,
@@ -161,11 +170,7 @@ export function listModelIds(): string[] {
 export function getModelEntry(id: string): ModelEntry {
   const entry = REGISTRY.get(id);
   if (!entry) {
-    throw new AppError(
-      'MODEL_UNKNOWN',
-      `Unknown model "${id}". Known models: ${listModelIds().join(', ')}.`,
-      400,
-    );
+    throw appError('MODEL_UNKNOWN', { id, known: listModelIds().join(', ') });
   }
   return entry;
 }
@@ -173,6 +178,6 @@ export function getModelEntry(id: string): ModelEntry {
 /** The single file of a role; entries are written by hand, so a missing one is a bug worth a clear message. */
 export function fileOfRole(entry: ModelEntry, role: ModelFileRole): ModelFile {
   const file = entry.files.find((f) => f.role === role);
-  if (!file) throw new AppError('MODEL_ENTRY_INVALID', `Model ${entry.id} lists no ${role} file.`, 500);
+  if (!file) throw appError('MODEL_ENTRY_INVALID', { details: `Model ${entry.id} lists no ${role} file.` });
   return file;
 }

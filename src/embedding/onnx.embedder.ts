@@ -1,8 +1,8 @@
-import { AppError } from '../errors/app-error.ts';
+import { appError } from '../errors/app-error.ts';
 import { createBatchCoalescer } from './batch.coalescer.ts';
 import type { ClipTokenizer } from './clip.tokenizer.ts';
 import type { Embedder, ImageSource, ModelInfo } from './embedding.types.ts';
-import { preprocessImage, type DecodeLimits } from './image.preprocess.ts';
+import { preprocessImage, type DecodeLimits } from '../images/images.preprocess.ts';
 import type { ModelEntry, TextTower } from './model.registry.ts';
 import type { SharedSession } from './onnx.session.ts';
 import { normalizedRows } from './vector.math.ts';
@@ -43,6 +43,7 @@ export class OnnxEmbedder implements Embedder {
       hasTextTower: text !== undefined,
       defaultThreshold: entry.defaultThreshold,
       queryCrops: entry.queryCrops ?? [1],
+      textLanguages: text ? (entry.text?.languages ?? []) : [],
     };
     this.inputSize = 3 * entry.preprocessing.cropSize ** 2;
   }
@@ -77,11 +78,7 @@ export class OnnxEmbedder implements Embedder {
     this.assertOpen();
     const text = this.text;
     if (!text) {
-      throw new AppError(
-        'MODEL_NO_TEXT',
-        `Model ${this.entry.id} has no text tower, so it cannot embed text. Use a model with one (clip-vit-b32).`,
-        400,
-      );
+      throw appError('MODEL_NO_TEXT', { model: this.entry.id });
     }
     if (texts.length === 0) return [];
     const session = await this.openTextSession(text);
@@ -132,11 +129,9 @@ export class OnnxEmbedder implements Embedder {
     const size = this.entry.preprocessing.cropSize;
     tensors.forEach((tensor, i) => {
       if (tensor.length !== this.inputSize) {
-        throw new AppError(
-          'EMBED_INPUT_INVALID',
-          `Tensor ${i} has ${tensor.length} values; ${this.entry.id} takes 3x${size}x${size} = ${this.inputSize}.`,
-          500,
-        );
+        throw appError('EMBED_INPUT_INVALID', {
+          details: `Tensor ${i} has ${tensor.length} values; ${this.entry.id} takes 3x${size}x${size} = ${this.inputSize}.`,
+        });
       }
     });
     return this.visionPass(tensors);
@@ -155,16 +150,14 @@ export class OnnxEmbedder implements Embedder {
 
   private rows(data: Float32Array, dims: readonly number[], rows: number, name: string): Float32Array[] {
     if (dims.length !== 2 || dims[0] !== rows || dims[1] !== this.entry.dim) {
-      throw new AppError(
-        'MODEL_OUTPUT_MISMATCH',
-        `${this.entry.id} output "${name}" has shape [${dims.join(', ')}], expected [${rows}, ${this.entry.dim}].`,
-        500,
-      );
+      throw appError('MODEL_OUTPUT_MISMATCH', {
+        details: `${this.entry.id} output "${name}" has shape [${dims.join(', ')}], expected [${rows}, ${this.entry.dim}].`,
+      });
     }
     return normalizedRows(data, rows, this.entry.dim);
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new AppError('MODEL_CLOSED', `The ${this.entry.id} embedder was closed.`, 500);
+    if (this.closed) throw appError('MODEL_CLOSED', { model: this.entry.id });
   }
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { AppError } from '../errors/app-error.ts';
+import { appError } from '../errors/app-error.ts';
 
 /*
  * The only module that talks to onnxruntime-node (through onnx.worker.mjs): the native addon stays
@@ -94,7 +94,7 @@ function handle(key: string, entry: CacheEntry, session: WorkerSession, modelPat
     modelPath,
     inputNames: session.inputNames,
     run: async (feeds, output) => {
-      if (released) throw new AppError('MODEL_CLOSED', 'The embedder was closed.', 500);
+      if (released) throw appError('MODEL_CLOSED', { model: path.basename(modelPath) });
       return runSession(session, feeds, output, modelPath);
     },
     release: async () => {
@@ -173,10 +173,11 @@ async function load(modelPath: string, options: SessionOptions): Promise<WorkerS
     session.outputNames = reply.outputNames ?? [];
   } catch (error) {
     await session.release();
-    throw new AppError(
+    throw appError(
       'MODEL_LOAD_FAILED',
-      `onnxruntime could not load ${modelPath}: ${error instanceof Error ? error.message : String(error)}`,
-      503,
+      {
+        details: `onnxruntime could not load ${modelPath}: ${error instanceof Error ? error.message : String(error)}`,
+      },
       { cause: error },
     );
   }
@@ -185,11 +186,13 @@ async function load(modelPath: string, options: SessionOptions): Promise<WorkerS
     await session.call({ type: 'run', feeds, fetches: session.outputNames });
   } catch (error) {
     await session.release();
-    throw new AppError(
+    throw appError(
       'MODEL_LOAD_FAILED',
-      `${modelPath} loaded but failed its warm-up run (inputs ${session.inputNames.join(', ')}): ` +
-        `${error instanceof Error ? error.message : String(error)}`,
-      503,
+      {
+        details:
+          `${modelPath} loaded but failed its warm-up run (inputs ${session.inputNames.join(', ')}): ` +
+          `${error instanceof Error ? error.message : String(error)}`,
+      },
       { cause: error },
     );
   }
@@ -203,17 +206,15 @@ async function runSession(
   modelPath: string,
 ): Promise<FloatOutput> {
   if (!session.outputNames.includes(output)) {
-    throw new AppError(
-      'MODEL_OUTPUT_MISMATCH',
-      `${modelPath} has no output "${output}" (it has ${session.outputNames.join(', ')}).`,
-      500,
-    );
+    throw appError('MODEL_OUTPUT_MISMATCH', {
+      details: `${modelPath} has no output "${output}" (it has ${session.outputNames.join(', ')}).`,
+    });
   }
   // Fetching only the wanted output lets onnxruntime skip branches like mobilenet's 1000-class head.
   const reply = await session.call({ type: 'run', feeds, fetches: [output] });
   const tensor = reply.outputs?.[output];
   if (!tensor || tensor.type !== 'float32') {
-    throw new AppError('MODEL_OUTPUT_MISMATCH', `${modelPath} output "${output}" is not float32.`, 500);
+    throw appError('MODEL_OUTPUT_MISMATCH', { details: `${modelPath} output "${output}" is not float32.` });
   }
   return { data: tensor.data, dims: tensor.dims };
 }

@@ -139,11 +139,12 @@ export const ERRORS = {
   // ── image links ───────────────────────────────────────────────────────────────────────────
   URL_INVALID: e<{ url: string }>(
     400,
-    (p) => `Not a valid http(s) URL: ${p.url}`,
+    (p) => `Not a valid URL: ${p.url} (only http and https links are accepted)`,
     () => 'Это не ссылка http(s). Проверьте адрес изображения.',
   ),
-  // One code for every refusal and failure of a link (non-public address, no answer, an error
-  // status, too many redirects): a reply must not tell a stranger which internal ports are open.
+  // One code for every refusal and failure of a link (a non-public address, no answer in time, an
+  // error status, too many redirects): a reply must not tell a stranger which internal ports are open.
+  // The reason is given only to the CLI import's operator.
   URL_FETCH_FAILED: e<{ url: string; reason?: string }>(
     400,
     (p) => `Could not get an image from ${p.url}${p.reason ? ` (${p.reason})` : ''}.`,

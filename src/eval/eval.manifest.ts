@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseCsv } from '../catalog/csv.parse.ts';
-import { AppError } from '../errors/app-error.ts';
+import { appError } from '../errors/app-error.ts';
 
 export interface ManifestRow {
   path: string;
@@ -14,13 +14,15 @@ async function readTable(file: string, required: string[]) {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch {
-    throw new AppError('EVAL_MANIFEST_UNREADABLE', `cannot read ${file}`);
+    throw appError('EVAL_MANIFEST_UNREADABLE', { file });
   }
   const [header, ...records] = parseCsv(text);
   const columns = header?.fields.map((c) => c.trim().toLowerCase()) ?? [];
   for (const c of required) {
     if (!columns.includes(c))
-      throw new AppError('EVAL_MANIFEST_COLUMNS', `${file}: no "${c}" column (need ${required.join(', ')})`);
+      throw appError('EVAL_MANIFEST_INVALID', {
+        details: `${file}: no "${c}" column (need ${required.join(', ')})`,
+      });
   }
   const base = path.dirname(path.resolve(file));
   return records.map((r) => {
@@ -34,20 +36,24 @@ export async function readManifest(file: string): Promise<ManifestRow[]> {
   const rows = await readTable(file, ['path', 'group', 'role']);
   const out = rows.map(({ line, row, resolve }) => {
     if (!row.path || !row.group)
-      throw new AppError('EVAL_MANIFEST_ROW', `${file} line ${line}: path and group are required`);
+      throw appError('EVAL_MANIFEST_INVALID', {
+        details: `${file} line ${line}: path and group are required`,
+      });
     if (row.role !== 'catalog' && row.role !== 'query') {
-      throw new AppError(
-        'EVAL_MANIFEST_ROW',
-        `${file} line ${line}: role must be "catalog" or "query", not "${row.role}"`,
-      );
+      throw appError('EVAL_MANIFEST_INVALID', {
+        details: `${file} line ${line}: role must be "catalog" or "query", not "${row.role}"`,
+      });
     }
     return { path: resolve(row.path), group: row.group, role: row.role as ManifestRow['role'] };
   });
   const groups = new Set(out.filter((r) => r.role === 'catalog').map((r) => r.group));
   const orphan = out.find((r) => r.role === 'query' && !groups.has(r.group));
   if (orphan)
-    throw new AppError('EVAL_MANIFEST_ROW', `${file}: query group "${orphan.group}" has no catalog image`);
-  if (!out.some((r) => r.role === 'query')) throw new AppError('EVAL_MANIFEST_ROW', `${file}: no query rows`);
+    throw appError('EVAL_MANIFEST_INVALID', {
+      details: `${file}: query group "${orphan.group}" has no catalog image`,
+    });
+  if (!out.some((r) => r.role === 'query'))
+    throw appError('EVAL_MANIFEST_INVALID', { details: `${file}: no query rows` });
   return out;
 }
 

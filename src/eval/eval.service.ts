@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createAppContext } from '../app/app.context.ts';
 import type { AppConfig } from '../config/config.schema.ts';
 import type { Embedder } from '../embedding/embedding.types.ts';
-import { AppError, isAppError } from '../errors/app-error.ts';
+import { appError, isAppError } from '../errors/app-error.ts';
 import { createIndexer } from '../indexer/indexer.service.ts';
 import { createModelProvider } from '../search/model.provider.ts';
 import { createSavedSearchRepository } from '../search/saved-search.repository.ts';
@@ -57,10 +57,9 @@ export async function runEval(options: {
     }));
     const imported = await ctx.importer.importRows(rows, '/');
     if (imported.failed) {
-      throw new AppError(
-        'EVAL_CATALOG',
-        `catalog images could not be imported: ${imported.errors.map((e) => `${groups[e.line - 2]}: ${e.reason}`).join('; ')}`,
-      );
+      throw appError('EVAL_CATALOG', {
+        details: `${imported.errors.map((e) => `${groups[e.line - 2]}: ${e.reason}`).join('; ')}`,
+      });
     }
     const productOf = new Map(groups.map((g, i) => [g, imported.productIds[i]!]));
     log(`catalog: ${groups.length} products; indexing with ${embedder.info.id}`);

@@ -79,20 +79,12 @@ export function createIndexJob(deps: {
     return running;
   }
 
-  async function catalogSignature(): Promise<string> {
-    const { rows } = await ctx.stores.catalog.query<{ s: string }>(
-      `select count(*)::text || ':' || coalesce(max(id), 0)::text || ':' || coalesce(max(created_at)::text, '') as s
-       from product_images`,
-    );
-    return rows[0]!.s;
-  }
-
   return {
     trigger,
     /** Checks for new or changed images now and every pollMs; indexes when something changed. */
     async start() {
       const check = async () => {
-        const next = await catalogSignature().catch(() => signature);
+        const next = await ctx.repository.imagesSignature().catch(() => signature);
         if (next !== signature) {
           signature = next;
           void trigger();

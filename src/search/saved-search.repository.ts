@@ -47,7 +47,7 @@ export function createSavedSearchRepository(db: Db, ttlDays: number) {
 
     async thumb(id: string): Promise<Buffer | null> {
       const { rows } = await db.query<{ t: Buffer | null }>(
-        'select query_thumb as t from saved_searches where id = $1',
+        'select query_thumb as t from saved_searches where id = $1 and (expires_at is null or expires_at > now())',
         [id],
       );
       return rows[0]?.t ?? null;

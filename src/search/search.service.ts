@@ -2,17 +2,19 @@ import crypto from 'node:crypto';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { ProductPage, ProductQuery } from '../catalog/catalog.types.ts';
 import type { Embedder } from '../embedding/embedding.types.ts';
-import { AppError } from '../errors/app-error.ts';
+import { appError } from '../errors/app-error.ts';
 import { resolveServingModel } from './active-model.ts';
 import type { RemoteImageFetcher } from '../remote/remote-image.fetch.ts';
 import type { ModelProvider } from './model.provider.ts';
-import { centerCrops, queryThumbnail, validateQueryImage } from './query-image.ts';
+import { queryCrops, queryThumbnail, validateQueryImage } from './query-image.ts';
 import type { SavedMatch, SavedSearch, SavedSearchRepository } from './saved-search.repository.ts';
 import type { ImageNeighbor, VectorRepository } from './vector.repository.ts';
 
 export const MAX_RESULTS = 50;
 const NEIGHBORS = 400; // images fetched before grouping by product: several images per product are common
 const QUERY_CACHE_SIZE = 500;
+/** how many text matches take part in text → image fusion */
+const FUSION_DEPTH = 500;
 /**
  * Spreads above (or below) the impostor mean the default threshold sits at. Chosen with
  * `vitrina eval` on the grocery protocols so that about 90% of in-catalog store photos still
@@ -22,6 +24,11 @@ export const CALIBRATION_Z = -0.3;
 
 export interface SearchLogger {
   info(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface ProductList {
+  result: ProductPage;
+  photoSearch?: { id: string; count: number; queryImageUrl: string | null };
 }
 
 export interface SearchOutcome {
@@ -42,32 +49,31 @@ export function createSearchService(deps: {
   logger: SearchLogger;
 }) {
   const { saved, catalog, models, logger } = deps;
+  const limits = { maxPixels: deps.maxImagePixels };
   const queryCache = new Map<string, Float32Array[]>();
   const calibrations = new Map<string, { value: number; at: number }>();
 
   function requireVectors(): VectorRepository {
     if (!deps.vectors) {
-      throw new AppError(
-        'VECTOR_STORE_UNAVAILABLE',
-        deps.vectorError ?? 'The vector store is unavailable.',
-        503,
-      );
+      throw appError('VECTOR_STORE_UNAVAILABLE', {
+        reason: deps.vectorError ?? 'The vector store is unavailable.',
+      });
     }
     return deps.vectors;
   }
 
+  /** The model whose vectors answer searches (see active-model.ts): the one place it is looked up. */
+  async function servingModel(vectors: VectorRepository): Promise<string> {
+    return (await resolveServingModel(vectors, models.configured)) ?? models.configured;
+  }
+
   /** The model whose vectors answer, and its loaded embedder; 503 when either is missing. */
   async function servingEmbedder(): Promise<{ model: string; embedder: Embedder }> {
-    const vectors = requireVectors();
-    const model = (await resolveServingModel(vectors, models.configured)) ?? models.configured;
+    const model = await servingModel(requireVectors());
     try {
       return { model, embedder: await models.get(model) };
     } catch (error) {
-      throw new AppError(
-        'MODEL_UNAVAILABLE',
-        `Search by photo is unavailable: ${(error as Error).message}`,
-        503,
-      );
+      throw appError('MODEL_UNAVAILABLE', { reason: (error as Error).message }, { cause: error });
     }
   }
 
@@ -81,8 +87,7 @@ export function createSearchService(deps: {
       queryCache.set(key, hit);
       return hit;
     }
-    const inputs = crops.length === 1 && crops[0] === 1 ? [bytes] : await centerCrops(bytes, crops);
-    const vectors = await embedder.embedImages(inputs);
+    const vectors = await embedder.embedImages(await queryCrops(bytes, crops, limits));
     queryCache.set(key, vectors);
     if (queryCache.size > QUERY_CACHE_SIZE) queryCache.delete(queryCache.keys().next().value!);
     return vectors;
@@ -93,8 +98,7 @@ export function createSearchService(deps: {
    * crops, combine several photos per crop, kNN, best image per product, threshold.
    */
   async function rankImages(images: Buffer[], threshold?: number) {
-    if (images.length === 0)
-      throw new AppError('NO_IMAGE', 'Send a photo in the "image" field (or a "url").', 400);
+    if (images.length === 0) throw appError('NO_IMAGE');
     await Promise.all(images.map((bytes) => validateQueryImage(bytes, deps.maxImagePixels)));
     const { model, embedder } = await servingEmbedder();
     const shas = images.map((b) => crypto.createHash('sha256').update(b).digest('hex'));
@@ -135,19 +139,46 @@ export function createSearchService(deps: {
     const ms = Math.round(performance.now() - started);
     if (s.matches.length === 0) {
       logger.info({ kind: s.kind, model: s.model, count: 0, ms }, 'photo search: nothing similar');
-      throw new AppError(
-        'NO_MATCH',
-        'Nothing similar found in the catalog. Try another photo or a lower similarity threshold.',
-        404,
-      );
+      throw appError('NO_MATCH');
     }
     const searchId = await saved.save(s);
     logger.info({ kind: s.kind, model: s.model, count: s.matches.length, ms, searchId }, 'photo search');
     return { searchId, count: s.matches.length, ms };
   }
 
+  /**
+   * Text → image: products whose photos match the words, when the serving model has a text tower
+   * that understands the query's language. null otherwise: text search then works alone.
+   */
+  async function textToImage(q: string): Promise<SavedMatch[] | null> {
+    if (!deps.vectors) return null;
+    const model = await servingModel(deps.vectors);
+    if (!models.ready(model)) return null;
+    const embedder = await models.get(model);
+    const language = queryLanguage(q);
+    if (!embedder.info.hasTextTower || !language || !embedder.info.textLanguages?.includes(language))
+      return null;
+    const [vector] = await embedder.embedTexts([q]);
+    return rank(model, embedder.info.dim, vector!, embedder.info.defaultThreshold);
+  }
+
+  /** The threshold the modal's slider starts at: the one a search without a threshold would use. */
+  async function defaultThreshold(): Promise<number | undefined> {
+    if (!deps.vectors) return undefined;
+    const model = await servingModel(deps.vectors);
+    return models.ready(model) ? defaultThresholdFor(model, await models.get(model)) : undefined;
+  }
+
+  async function savedOrThrow(id: string): Promise<SavedSearch> {
+    const found = await saved.get(id);
+    if (!found) throw appError('SEARCH_NOT_FOUND');
+    return found;
+  }
+
   return {
     rankImages,
+    textToImage,
+    defaultThreshold,
 
     async byImages(
       images: Buffer[],
@@ -161,7 +192,7 @@ export function createSearchService(deps: {
         querySha256: ranked.shas.length === 1 ? ranked.shas[0]! : null,
         threshold: ranked.threshold,
         matches: ranked.matches,
-        thumb: await queryThumbnail(images[0]!),
+        thumb: await queryThumbnail(images[0]!, limits),
       });
     },
 
@@ -175,55 +206,50 @@ export function createSearchService(deps: {
     async similarTo(productId: number, options: { threshold?: number | undefined } = {}) {
       const started = performance.now();
       const vectors = requireVectors();
-      const model = (await resolveServingModel(vectors, models.configured)) ?? models.configured;
+      const model = await servingModel(vectors);
       const own = await vectors.productVectors(model, productId);
-      if (own.length === 0) {
-        throw new AppError(
-          'NOT_INDEXED',
-          'This product has no indexed photo yet, so there is nothing to compare.',
-          404,
-        );
-      }
+      if (own.length === 0) throw appError('NOT_INDEXED');
       const query = meanDirection(own.map((o) => o.vector));
       const threshold = options.threshold ?? (await thresholdOf(model));
       const matches = await rank(model, query.length, query, threshold, productId);
       return finish(started, { kind: 'similar', model, querySha256: null, threshold, matches, thumb: null });
     },
 
-    async getSaved(id: string): Promise<SavedSearch | null> {
-      return saved.get(id);
+    /**
+     * The catalog list as a page or the API asks for it. A saved photo search restricts it to its
+     * matches (filters, sort and pages apply within them). A text query keeps every text step (words,
+     * descriptions, near spellings); a model with a text tower in the query's language only adds
+     * the products whose photos match the words, fused by reciprocal rank.
+     */
+    async listProducts(query: ProductQuery & { imageSearch?: string | undefined }): Promise<ProductList> {
+      const { imageSearch, ...rest } = query;
+      if (imageSearch) {
+        const search = await savedOrThrow(imageSearch);
+        const within = search.matches.map((m) => ({ productId: m.productId, score: m.score }));
+        const result = await catalog.list({ ...rest, q: undefined, within });
+        return {
+          result,
+          photoSearch: {
+            id: search.id,
+            count: search.matches.length,
+            queryImageUrl: search.hasThumb ? `/searches/${search.id}/thumb` : null,
+          },
+        };
+      }
+      const q = rest.q?.trim();
+      const byImage = q ? await textToImage(q).catch(() => null) : null;
+      if (!q || !byImage?.length) return { result: await catalog.list(rest) };
+      const byText = await catalog.rankedIds(q, FUSION_DEPTH);
+      const fused = reciprocalRankFusion([byText.ids, byImage.map((m) => m.productId)]);
+      const result = await catalog.list({ ...rest, q: undefined, within: fused });
+      // RRF scores are ranks, not similarities: the cards show no percentage for them.
+      const items = result.items.map(({ score: _score, ...item }) => item);
+      return { result: { ...result, items, fuzzy: byText.fuzzy } };
     },
 
     thumb: (id: string) => saved.thumb(id),
 
-    /**
-     * Text → image: products whose photos match the words, when the serving model has a text
-     * tower (CLIP). null when it has none or is not loaded yet: text search then works alone.
-     */
-    async textToImage(q: string): Promise<SavedMatch[] | null> {
-      if (!deps.vectors) return null;
-      const model = (await resolveServingModel(deps.vectors, models.configured)) ?? models.configured;
-      if (!models.ready(model)) return null;
-      const embedder = await models.get(model);
-      if (!embedder.info.hasTextTower) return null;
-      const [vector] = await embedder.embedTexts([q]);
-      return rank(model, embedder.info.dim, vector!, embedder.info.defaultThreshold);
-    },
-
     history: (ids: string[]) => (ids.length ? saved.list(ids) : Promise.resolve([])),
-
-    /** the threshold the modal's slider starts at: the serving model's default */
-    async defaultThreshold(): Promise<number | undefined> {
-      if (!deps.vectors) return undefined;
-      const model = (await resolveServingModel(deps.vectors, models.configured)) ?? models.configured;
-      return models.ready(model) ? defaultThresholdFor(model, await models.get(model)) : undefined;
-    },
-
-    /** The catalog list restricted to a saved search's matches; filters, sort and pages apply within them. */
-    async listWithin(search: SavedSearch, query: ProductQuery): Promise<ProductPage> {
-      const within = search.matches.map((m) => ({ productId: m.productId, score: m.score }));
-      return catalog.list({ ...query, within });
-    },
 
     available(): { available: boolean; reason?: string } {
       if (!deps.vectors) return { available: false, reason: deps.vectorError ?? 'no vector store' };
@@ -274,6 +300,13 @@ export function bestPerProduct(
   return [...best.values()]
     .sort((a, b) => b.score - a.score || a.productId - b.productId)
     .slice(0, MAX_RESULTS);
+}
+
+/** The script a query is written in, as the language a text tower would need: null when neither. */
+export function queryLanguage(q: string): 'ru' | 'en' | null {
+  if (/[\u0400-\u04ff]/.test(q)) return 'ru';
+  if (/[a-z]/i.test(q)) return 'en';
+  return null;
 }
 
 /** Several photos of one thing → one query: the normalized mean of their unit vectors. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SORTS } from '../catalog/catalog.types.ts';
-import { AppError } from '../errors/app-error.ts';
+import { appError } from '../errors/app-error.ts';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalText = (max: number) => z.preprocess(emptyToUndefined, z.string().trim().max(max).optional());
@@ -49,5 +49,11 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.
     const key = issue.path.join('.');
     return key ? `${key}: ${issue.message}` : issue.message;
   });
-  throw new AppError('INVALID_PARAMETERS', `Invalid parameters — ${reasons.join('; ')}`, 400);
+  const fields = result.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.join('.') || '?'],
+  );
+  throw appError('INVALID_PARAMETERS', {
+    details: reasons.join('; '),
+    fields: [...new Set(fields)].join(', '),
+  });
 }

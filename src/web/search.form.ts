@@ -1,7 +1,7 @@
 import type { MultipartFile, MultipartValue } from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { looksLikeImage } from '../catalog/media.store.ts';
+import { looksLikeImage } from '../images/images.probe.ts';
 import { appError, isAppError } from '../errors/app-error.ts';
 
 export const MAX_FILES = 8;

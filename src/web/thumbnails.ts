@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { MediaStore } from '../catalog/media.store.ts';
+import type { DecodeLimits } from '../images/images.policy.ts';
+import { fittedWebp } from '../images/images.transform.ts';
 
 export const THUMB_WIDTHS = [160, 320, 640, 960] as const;
 
@@ -10,18 +11,13 @@ export const THUMB_WIDTHS = [160, 320, 640, 960] as const;
  * Thumbnails are made once per (image, width) and kept on disk: a catalog page shows dozens of
  * them and originals can be megabytes each. Concurrent requests for the same one share the work.
  */
-export function createThumbnailer(dataDir: string, media: MediaStore) {
+export function createThumbnailer(dataDir: string, media: MediaStore, limits: DecodeLimits) {
   const dir = path.join(dataDir, 'cache', 'thumbs');
   const inFlight = new Map<string, Promise<Buffer>>();
 
   async function make(sha256: string, width: number, file: string): Promise<Buffer> {
     const original = await media.read(sha256);
-    const out = await sharp(original, { limitInputPixels: false })
-      .rotate()
-      .resize({ width, height: width, fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' })
-      .webp({ quality: 80 })
-      .toBuffer();
+    const out = await fittedWebp(original, width, limits);
     await fs.mkdir(dir, { recursive: true });
     const temp = `${file}.${crypto.randomBytes(4).toString('hex')}.tmp`;
     await fs.writeFile(temp, out);

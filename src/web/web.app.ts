@@ -4,10 +4,9 @@ import type { AppContext } from '../app/app.context.ts';
 import { createIndexJob, type IndexJob } from '../indexer/index.job.ts';
 import { createModelProvider, type ModelProvider } from '../search/model.provider.ts';
 import { createSavedSearchRepository } from '../search/saved-search.repository.ts';
-import { createSearchService, reciprocalRankFusion, type SearchService } from '../search/search.service.ts';
+import { createSearchService, type SearchService } from '../search/search.service.ts';
 import { createVectorRepository } from '../search/vector.repository.ts';
 import { createRemoteImageFetcher } from '../remote/remote-image.fetch.ts';
-import { AppError } from '../errors/app-error.ts';
 import type { ProductListQuery } from './products.query.ts';
 import { registerSearchRoutes } from './routes/search.routes.ts';
 import { registerSearchesPage } from './routes/searches.routes.ts';
@@ -56,47 +55,11 @@ export async function createWebApp(
     ? createIndexJob({ ctx, vectors, models, logger: log, pollMs: options.indexPollMs })
     : null;
 
-  const listProducts = async (query: ProductListQuery) => {
-    if (!query.image_search && query.q) {
-      const fused = await fuseTextWithImages(query.q);
-      if (fused) {
-        const result = await ctx.catalog.list({ ...toCatalogQuery(query), q: undefined, within: fused });
-        // RRF scores are ranks, not similarities: the cards show no percentage for them.
-        return { result: { ...result, items: result.items.map(({ score: _score, ...item }) => item) } };
-      }
-    }
-    if (!query.image_search) return { result: await ctx.catalog.list(toCatalogQuery(query)) };
-    const saved = await search.getSaved(query.image_search);
-    if (!saved) {
-      throw new AppError(
-        'SEARCH_NOT_FOUND',
-        'This photo search is unknown or has expired. Run the search again with «По фото».',
-        404,
-      );
-    }
-    const result = await search.listWithin(saved, { ...toCatalogQuery(query), q: undefined });
-    return {
-      result,
-      photoSearch: {
-        id: saved.id,
-        count: saved.matches.length,
-        queryImageUrl: saved.hasThumb ? `/searches/${saved.id}/thumb` : null,
-      },
-    };
-  };
-
-  /** Full-text and text → image rankings fused (RRF); null when the model has no text tower. */
-  async function fuseTextWithImages(q: string) {
-    const byImage = await search.textToImage(q).catch(() => null);
-    if (!byImage) return null;
-    const byText = await ctx.catalog.rankedIds(q, 500);
-    return reciprocalRankFusion([byText, byImage.map((m) => m.productId)]);
-  }
-
   const app = await createWebServer(
     ctx,
     {
-      listProducts,
+      listProducts: (query: ProductListQuery) =>
+        search.listProducts({ ...toCatalogQuery(query), imageSearch: query.image_search }),
       photoSearchEnabled: () => search.available().available,
       photoThreshold: () => search.defaultThreshold(),
       indexStatus: indexJob ? () => indexJob.status() : undefined,

@@ -1,62 +1,66 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, isAppError } from '../errors/app-error.ts';
+import { appError, isAppError, type AppError } from '../errors/app-error.ts';
 import { messages, pickLang } from './i18n.ts';
 import { errorPage } from './views/error.view.ts';
 
 const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
 
+const MAX_FILES = 8;
+
 // Fastify's own errors caused by the client, mapped to our stable codes.
-function fromFastifyError(error: FastifyError): AppError | null {
+function fromFastifyError(error: FastifyError, limits: { uploadMaxBytes: number }): AppError | null {
   switch (error.code) {
     case 'FST_REQ_FILE_TOO_LARGE':
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('FILE_TOO_LARGE', 'the upload is larger than the allowed size', 413);
+      return appError('FILE_TOO_LARGE', { maxBytes: limits.uploadMaxBytes });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
-      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'expected multipart/form-data', 415);
+      return appError('MULTIPART_EXPECTED');
     case 'FST_PARTS_LIMIT':
     case 'FST_FILES_LIMIT':
     case 'FST_FIELDS_LIMIT':
-      return new AppError('TOO_MANY_PARTS', 'too many files or fields in the form', 413);
+      return appError('TOO_MANY_PARTS', { maxFiles: MAX_FILES });
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    return new AppError('BAD_REQUEST', error.message, error.statusCode);
+    return appError('BAD_REQUEST', { details: error.message });
   }
   return null;
 }
 
-/** The one place errors become replies: typed errors keep their message, anything else is hidden. */
-export function installErrorHandling(app: FastifyInstance): void {
+/** The one place errors become replies: typed errors keep their words, anything else is hidden. */
+export function installErrorHandling(app: FastifyInstance, limits: { uploadMaxBytes: number }): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = isAppError(error) ? error : fromFastifyError(error);
+    const known = isAppError(error) ? error : fromFastifyError(error, limits);
     if (!known) request.log.error({ err: error }, 'unhandled error');
-    const status = known?.status ?? 500;
-    const code = known?.code ?? 'INTERNAL';
-    const message = known?.message ?? 'Internal error; the details are in the server log.';
-    return sendError(request, reply, status, code, message);
+    return sendError(request, reply, known ?? appError('INTERNAL'));
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, 404, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`),
+    sendError(
+      request,
+      reply,
+      appError('ROUTE_NOT_FOUND', { method: request.method, path: request.url.split('?')[0] ?? '/' }),
+    ),
   );
 }
 
-export function sendError(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  status: number,
-  code: string,
-  message: string,
-) {
-  if (isApi(request)) return reply.status(status).send({ success: false, error: message, code });
+/**
+ * JSON for /api routes: `error` in English for programs, `message` in the request's language for
+ * people; an HTML page in the page's language elsewhere.
+ */
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError) {
   const lang = pickLang(
     (request.query as Record<string, unknown> | undefined)?.lang,
     request.headers['accept-language'],
   );
+  if (isApi(request)) {
+    return reply
+      .status(error.status)
+      .send({ success: false, code: error.code, error: error.message, message: error.in(lang) });
+  }
   const t = messages[lang];
-  const title = status === 404 ? t.notFound : status >= 500 ? t.serverError : t.badRequest;
-  const body = status >= 500 && code === 'INTERNAL' ? t.serverError : message;
+  const title = error.status === 404 ? t.notFound : error.status >= 500 ? t.serverError : t.badRequest;
   return reply
-    .status(status)
+    .status(error.status)
     .type('text/html; charset=utf-8')
-    .send(errorPage({ lang, t, url: request.url }, status, title, body));
+    .send(errorPage({ lang, t, url: request.url }, error.status, title, error.in(lang)));
 }

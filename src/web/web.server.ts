@@ -40,7 +40,7 @@ export async function createWebServer(
     trustProxy: ctx.config.trustProxy,
     ...serverTimeouts(ctx.config),
   });
-  installErrorHandling(app);
+  installErrorHandling(app, { uploadMaxBytes: ctx.config.uploadMaxBytes });
   await registerSecurityHeaders(app);
   await registerRateLimits(app);
   refuseCrossSiteWrites(app);
@@ -58,7 +58,7 @@ export async function createWebServer(
 
   registerMediaRoutes(app, {
     media: ctx.media,
-    thumbnails: createThumbnailer(ctx.config.dataDir, ctx.media),
+    thumbnails: createThumbnailer(ctx.config.dataDir, ctx.media, { maxPixels: ctx.config.maxImagePixels }),
   });
   registerCatalogRoutes(app, {
     ctx,

@@ -86,7 +86,7 @@ describe('vitrina import', () => {
     assert.match(summary.errors[1]!.reason, /name/);
     assert.match(summary.errors[2]!.reason, /price/);
     assert.match(summary.errors[3]!.reason, /missing\.png.*not found/);
-    assert.match(summary.errors[4]!.reason, /not-an-image\.jpg.*not an image/);
+    assert.match(summary.errors[4]!.reason, /not-an-image\.jpg.*not an image/i);
     assert.match(summary.errors[5]!.reason, /currency/);
     const quoted = await ctx.catalog.list({ q: 'OK-2', page: 1, perPage: 1 });
     assert.equal(quoted.items[0]?.name, 'Quoted, with comma\nand a line break');

@@ -47,6 +47,7 @@ describe('CLIP embedder on tiny towers', () => {
       hasTextTower: true,
       defaultThreshold: 0.25,
       queryCrops: [1],
+      textLanguages: ['en'],
     });
   });
 

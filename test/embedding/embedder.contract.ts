@@ -143,8 +143,11 @@ export function embedderContract(options: ContractOptions): void {
       await assert.rejects(embedder.preprocess(Buffer.alloc(0)), rejectsWith('IMAGE_UNDECODABLE'));
     });
 
-    it('rejects a path that does not exist with IMAGE_NOT_FOUND', async () => {
-      await assert.rejects(embedder.embedImages(['/nonexistent/photo.jpg']), rejectsWith('IMAGE_NOT_FOUND'));
+    it('rejects a path that does not exist with IMAGE_FILE_NOT_FOUND', async () => {
+      await assert.rejects(
+        embedder.embedImages(['/nonexistent/photo.jpg']),
+        rejectsWith('IMAGE_FILE_NOT_FOUND'),
+      );
     });
 
     it('rejects a tensor of the wrong size instead of running the model on it', async () => {

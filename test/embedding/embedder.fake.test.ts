@@ -32,7 +32,13 @@ describe('createFakeEmbedder', () => {
 
   it('folds to a smaller dimension and keeps similar images similar', async () => {
     const embedder = createFakeEmbedder({ dim: 64, id: 'tiny' });
-    assert.deepEqual(embedder.info, { id: 'tiny', dim: 64, hasTextTower: true, defaultThreshold: 0.5 });
+    assert.deepEqual(embedder.info, {
+      id: 'tiny',
+      dim: 64,
+      hasTextTower: true,
+      defaultThreshold: 0.5,
+      textLanguages: ['en'],
+    });
     const copy = await sharp(PHOTOS.tomato).resize(150).png().toBuffer();
     const [original, resized, milk] = await embedder.embedImages([PHOTOS.tomato, copy, PHOTOS.milk]);
     assert.equal(original!.length, 64);
@@ -68,6 +74,6 @@ describe('createFakeEmbedder', () => {
 
   it('applies the pixel limit like the real pipeline', async () => {
     const embedder = createFakeEmbedder({ maxImagePixels: 100 });
-    await assert.rejects(embedder.embedImages([PHOTOS.milk]), { code: 'IMAGE_TOO_LARGE', status: 413 });
+    await assert.rejects(embedder.embedImages([PHOTOS.milk]), { code: 'IMAGE_TOO_MANY_PIXELS', status: 413 });
   });
 });

@@ -35,6 +35,7 @@ describe('mobilenetv2-int8 embedder', () => {
       hasTextTower: false,
       defaultThreshold: 0.55,
       queryCrops: [1, 0.8, 0.6],
+      textLanguages: [],
     });
   });
 

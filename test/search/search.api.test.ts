@@ -212,7 +212,7 @@ describe('POST /api/search-by-image and photo results', () => {
       [
         [{ name: 'image', value: 'just some text', filename: 'photo.jpg', type: 'image/jpeg' }],
         415,
-        /not an image/,
+        /not an image/i,
       ],
       [[{ name: 'image', value: truncated, filename: 'cut.jpg' }], 400, /decode/i],
       [[{ name: 'image', value: Buffer.alloc(400_000, 1), filename: 'big.jpg' }], 413, /larger than/],
@@ -265,7 +265,11 @@ describe('POST /api/search-by-image and photo results', () => {
     assert.equal(unknown.statusCode, 404);
     const page = await get('/products?image_search=AAAAAAAAAAAA');
     assert.equal(page.statusCode, 404);
-    assert.match(page.body, /expired/);
+    assert.match(page.body, /устарел/, 'the page speaks the page’s language (Russian by default)');
+    const english = await get('/products?image_search=AAAAAAAAAAAA&lang=en');
+    assert.match(english.body, /expired/);
+    assert.equal(unknown.json().code, 'SEARCH_NOT_FOUND');
+    assert.match(unknown.json().message, /устарел/, 'JSON carries the message in the request’s language');
   });
 
   it('lists this browser’s searches with thumbnails at /searches', async () => {

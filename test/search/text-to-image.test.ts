@@ -45,7 +45,10 @@ describe('text → image ranking fused with full-text search', () => {
       info: { ...fake.info, defaultThreshold: 0.8 },
       embedTexts: async (texts) =>
         Promise.all(
-          texts.map(async (t) => (t === 'red apple' ? redVector! : (await fake.embedTexts([t]))[0]!)),
+          texts.map(async (t) =>
+            // The Russian words would land there too if they were ever sent (they must not be).
+            t === 'red apple' || t === 'красное яблоко' ? redVector! : (await fake.embedTexts([t]))[0]!,
+          ),
         ),
     };
     const vectors = createVectorRepository(ctx.stores.vectors!);
@@ -71,7 +74,18 @@ describe('text → image ranking fused with full-text search', () => {
       .items.map((i: { name: string }) => i.name);
 
   it('finds a product by what its photo shows when its text lacks the words', async () => {
-    assert.deepEqual(await names('red apple'), ['Гала']);
+    // Гала's photo matches the words; "Apple juice" is a near spelling the text steps keep.
+    assert.deepEqual(await names('red apple'), ['Гала', 'Apple juice']);
+  });
+
+  it('keeps typo tolerance with a text-tower model loaded', async () => {
+    assert.deepEqual(await names('granny smiht'), ['Granny Smith']);
+  });
+
+  it('never sends a query in a language the text tower does not know to it', async () => {
+    // The tower is English-only (like CLIP): Russian words go to full-text search alone.
+    assert.deepEqual(await names('красное яблоко'), []);
+    assert.deepEqual(await names('гала'), ['Гала']);
   });
 
   it('keeps full-text matches first when the photo ranking adds nothing', async () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import { progressForCli } from '../../embedding/download.progress.ts';
 import { createEmbedder } from '../../embedding/embedder.factory.ts';
 import { getModelEntry } from '../../embedding/model.registry.ts';
-import { AppError, isAppError } from '../../errors/app-error.ts';
+import { appError, isAppError } from '../../errors/app-error.ts';
 import { parseCliArgs } from '../cli.args.ts';
 import type { CliCommand } from '../cli.types.ts';
 
@@ -27,28 +27,21 @@ export function createEmbedCommand(deps: EmbedCommandDeps = { createEmbedder }):
         );
         const [input, ...extra] = positionals;
         if (input === undefined || extra.length > 0) {
-          throw new AppError(
-            'CLI_USAGE',
-            `Expected exactly one image path or text (quote text with spaces).\nUsage: vitrina ${USAGE}`,
-            2,
-          );
+          throw appError('CLI_USAGE', {
+            details: `Expected exactly one image path or text (quote text with spaces).\nUsage: vitrina ${USAGE}`,
+          });
         }
         const modelId = values.model ?? config.model;
         const entry = getModelEntry(modelId);
         const isImage = await isFile(input);
         // Checked before loading anything: a text query must not first download 90 MB of vision tower.
         if (!isImage && !entry.hasTextTower) {
-          throw new AppError(
-            'MODEL_NO_TEXT',
-            `"${input}" is not an existing file, so it was read as text, but model ${modelId} has no text ` +
-              'tower. Pass an image path, or use --model clip-vit-b32 for text.',
-            400,
-          );
+          throw appError('MODEL_NO_TEXT', { model: modelId, input });
         }
         const embedder = await deps.createEmbedder({ config, modelId, onProgress: progressForCli(io) });
         try {
           const [vector] = isImage ? await embedder.embedImages([input]) : await embedder.embedTexts([input]);
-          if (!vector) throw new AppError('EMBED_FAILED', 'The model returned no vector.', 500);
+          if (!vector) throw appError('EMBED_FAILED');
           const model = embedder.info.id;
           const numbers = Array.from(vector, float32ToNumber);
           if (values.json) {

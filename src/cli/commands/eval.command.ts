@@ -1,6 +1,6 @@
 import { createEmbedder } from '../../embedding/embedder.factory.ts';
 import type { Embedder } from '../../embedding/embedding.types.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { appError } from '../../errors/app-error.ts';
 import { readManifest, readNegatives } from '../../eval/eval.manifest.ts';
 import { runEval } from '../../eval/eval.service.ts';
 import { parseCliArgs } from '../cli.args.ts';
@@ -13,7 +13,7 @@ function parseCrops(value: string | undefined): number[] | undefined {
   if (value === undefined) return undefined;
   const crops = value.split(',').map(Number);
   if (!crops.length || crops.some((c) => !(c > 0 && c <= 1)))
-    throw new AppError('CLI_USAGE', '--crops takes fractions in (0, 1], e.g. 1,0.8,0.6');
+    throw appError('CLI_USAGE', { details: '--crops takes fractions in (0, 1], e.g. 1,0.8,0.6' });
   return crops;
 }
 
@@ -43,10 +43,11 @@ export const evalCommand: CliCommand = {
       usage,
       false,
     );
-    if (!values.manifest) throw new AppError('CLI_USAGE', `--manifest is required\nUsage: vitrina ${usage}`);
+    if (!values.manifest)
+      throw appError('CLI_USAGE', { details: `--manifest is required\nUsage: vitrina ${usage}` });
     const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
     if (threshold !== undefined && !(threshold >= -1 && threshold <= 1))
-      throw new AppError('CLI_USAGE', '--threshold is a cosine similarity from -1 to 1');
+      throw appError('CLI_USAGE', { details: '--threshold is a cosine similarity from -1 to 1' });
     const manifest = await readManifest(values.manifest);
     const negatives = values.negatives ? await readNegatives(values.negatives) : undefined;
     const embedder = withCrops(

@@ -1,6 +1,6 @@
 import { createAppContext } from '../../app/app.context.ts';
 import type { ImportSummary } from '../../catalog/catalog.import.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { appError } from '../../errors/app-error.ts';
 import { parseCliArgs } from '../cli.args.ts';
 import type { CliCommand, CliIo } from '../cli.types.ts';
 
@@ -22,7 +22,7 @@ export const importCommand: CliCommand = {
   async run(argv, { config, io }) {
     const { values, positionals } = parseCliArgs(argv, { json: { type: 'boolean', default: false } }, usage);
     const [file, ...extra] = positionals;
-    if (!file || extra.length) throw new AppError('CLI_USAGE', `Usage: vitrina ${usage}`);
+    if (!file || extra.length) throw appError('CLI_USAGE', { details: `Usage: vitrina ${usage}` });
     const ctx = await createAppContext(config);
     try {
       const summary = await ctx.importer.importFile(file);

@@ -1,6 +1,6 @@
 import { createAppContext } from '../../app/app.context.ts';
 import { createEmbedder } from '../../embedding/embedder.factory.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { appError } from '../../errors/app-error.ts';
 import { createIndexProgressReporter } from '../../indexer/index.progress.ts';
 import { createIndexer } from '../../indexer/indexer.service.ts';
 import { activateModel } from '../../search/active-model.ts';
@@ -32,15 +32,15 @@ export const indexCommand: CliCommand = {
     );
     const batchSize = Number(values['batch-size']);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 256) {
-      throw new AppError('CLI_USAGE', '--batch-size must be a whole number from 1 to 256');
+      throw appError('CLI_USAGE', { details: '--batch-size must be a whole number from 1 to 256' });
     }
     const logEvery = Number(values['log-every']);
     if (!Number.isInteger(logEvery) || logEvery < 1)
-      throw new AppError('CLI_USAGE', '--log-every must be a positive whole number');
+      throw appError('CLI_USAGE', { details: '--log-every must be a positive whole number' });
     const ctx = await createAppContext(config);
     try {
       if (!ctx.stores.vectors)
-        throw new AppError('VECTOR_STORE_UNAVAILABLE', ctx.stores.vectorError ?? 'no vector store');
+        throw appError('VECTOR_STORE_UNAVAILABLE', { reason: ctx.stores.vectorError ?? 'no vector store' });
       const embedder = await createEmbedder({ config, modelId: values.model ?? config.model });
       const vectors = createVectorRepository(ctx.stores.vectors);
       const controller = new AbortController();

@@ -2,7 +2,7 @@ import type { AppConfig } from '../../config/config.schema.ts';
 import { formatBytes, progressForCli } from '../../embedding/download.progress.ts';
 import { locateModelFiles, resolveModelFiles, type FileLocation } from '../../embedding/model.files.ts';
 import { getModelEntry, type ModelEntry } from '../../embedding/model.registry.ts';
-import { AppError, isAppError } from '../../errors/app-error.ts';
+import { appError, isAppError } from '../../errors/app-error.ts';
 import { parseCliArgs } from '../cli.args.ts';
 import type { CliCommand, CliIo } from '../cli.types.ts';
 
@@ -28,7 +28,7 @@ export function createModelCommand(deps: ModelCommandDeps = { getModelEntry }): 
         const [action, ...extra] = positionals;
         if ((action !== 'pull' && action !== 'info') || extra.length > 0) {
           const problem = action ? `Unknown action "${positionals.join(' ')}".` : 'Missing action.';
-          throw new AppError('CLI_USAGE', `${problem}\nUsage: vitrina ${USAGE}`, 2);
+          throw appError('CLI_USAGE', { details: `${problem}\nUsage: vitrina ${USAGE}` });
         }
         const entry = deps.getModelEntry(values.model ?? config.model);
         return action === 'pull'

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../app/app.context.ts';
 import type { ProductPage } from '../../catalog/catalog.types.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { appError } from '../../errors/app-error.ts';
 import type { IndexStatus } from '../../indexer/index.job.ts';
 import { messages, pickLang } from '../i18n.ts';
 import { parseOrThrow, productListQuerySchema, type ProductListQuery } from '../products.query.ts';
@@ -79,7 +79,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ListDeps): voi
   app.get('/products/:id', async (request, reply) => {
     const parsed = idParams.safeParse(request.params);
     const product = parsed.success ? await ctx.catalog.get(parsed.data.id) : null;
-    if (!product) throw new AppError('PRODUCT_NOT_FOUND', pageContext(request).t.notFoundProduct, 404);
+    if (!product) throw appError('PRODUCT_NOT_FOUND');
     return reply
       .type('text/html; charset=utf-8')
       .send(productPage(pageContext(request), product, deps.photoSearchEnabled()));

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { MediaStore } from '../../catalog/media.store.ts';
-import { probeImage } from '../../catalog/media.store.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { appError } from '../../errors/app-error.ts';
+import { probeImage } from '../../images/images.probe.ts';
 import { THUMB_WIDTHS, type createThumbnailer } from '../thumbnails.ts';
 
 const params = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'not an image id') }).strict();
@@ -29,9 +29,12 @@ export function registerMediaRoutes(
   app.get('/media/:sha256', async (request, reply) => {
     const p = params.safeParse(request.params);
     const q = query.safeParse(request.query);
-    if (!p.success) throw new AppError('MEDIA_NOT_FOUND', 'no such image', 404);
+    if (!p.success) throw appError('MEDIA_NOT_FOUND');
     if (!q.success)
-      throw new AppError('INVALID_PARAMETERS', q.error.issues.map((i) => i.message).join('; '), 400);
+      throw appError('INVALID_PARAMETERS', {
+        details: q.error.issues.map((i) => i.message).join('; '),
+        fields: 'w',
+      });
     if (q.data.w) {
       const thumb = await deps.thumbnails.get(p.data.sha256, q.data.w);
       return reply.header('cache-control', IMMUTABLE).type('image/webp').send(thumb);

@@ -2,11 +2,11 @@ import type {} from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppConfig } from '../../config/config.schema.ts';
-import { AppError, appError } from '../../errors/app-error.ts';
+import { appError } from '../../errors/app-error.ts';
 import type { IndexJob } from '../../indexer/index.job.ts';
 import type { SearchOutcome, SearchService } from '../../search/search.service.ts';
 import { createAdmission } from '../admission.ts';
-import { MAX_FILES, readSearchForm } from '../search.form.ts';
+import { readSearchForm } from '../search.form.ts';
 import { photoSearchLimit, similarSearchLimit } from '../web.security.ts';
 
 /** what a 503 asks the client to wait: about one model batch */
@@ -76,10 +76,7 @@ export function registerSearchRoutes(
 
   async function photoSearch(request: FastifyRequest, reply: FastifyReply) {
     const form = await readSearchForm(request, reply, { maxBytes: config.uploadMaxBytes });
-    if (form.images.length > 0 && form.url)
-      throw new AppError('INVALID_PARAMETERS', 'Send either "image" or "url", not both.', 400);
-    if (form.images.length > MAX_FILES)
-      throw new AppError('TOO_MANY_PARTS', `At most ${MAX_FILES} photos per search.`, 413);
+    if (form.images.length > 0 && form.url) throw appError('IMAGE_AND_URL');
     const outcome = form.url
       ? await search.byUrl(form.url, { threshold: form.threshold })
       : await search.byImages(form.images, { threshold: form.threshold });
@@ -111,9 +108,9 @@ export function registerSearchRoutes(
   );
 
   app.get('/searches/:id/thumb', async (request, reply) => {
-    const { id } = parseParams(searchIdParams, request.params);
+    const { id } = parseParams(searchIdParams, request.params, 'SEARCH_NOT_FOUND');
     const thumb = await search.thumb(id);
-    if (!thumb) throw new AppError('NOT_FOUND', 'no thumbnail for this search', 404);
+    if (!thumb) throw appError('SEARCH_NOT_FOUND');
     return reply
       .header('cache-control', 'public, max-age=31536000, immutable')
       .type('image/webp')
@@ -122,17 +119,20 @@ export function registerSearchRoutes(
 
   app.get('/api/index/status', async () => {
     if (!deps.indexJob)
-      throw new AppError(
-        'VECTOR_STORE_UNAVAILABLE',
-        search.available().reason ?? 'indexing unavailable',
-        503,
-      );
+      throw appError('VECTOR_STORE_UNAVAILABLE', {
+        reason: search.available().reason ?? 'indexing unavailable',
+      });
     return deps.indexJob.status();
   });
 }
 
-function parseParams<T extends z.ZodType>(schema: T, params: unknown): z.infer<T> {
+/** A malformed id names nothing that exists: the same 404 as an unknown one. */
+function parseParams<T extends z.ZodType>(
+  schema: T,
+  params: unknown,
+  notFound: 'PRODUCT_NOT_FOUND' | 'SEARCH_NOT_FOUND' = 'PRODUCT_NOT_FOUND',
+): z.infer<T> {
   const parsed = schema.safeParse(params);
-  if (!parsed.success) throw new AppError('NOT_FOUND', 'no such item', 404);
+  if (!parsed.success) throw appError(notFound);
   return parsed.data;
 }

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { AutoProcessor, env, RawImage } from '@huggingface/transformers';
 import sharp from 'sharp';
-import { preprocessImage, toNormalizedChw } from '../../src/embedding/image.preprocess.ts';
+import { preprocessImage, toNormalizedChw } from '../../src/images/images.preprocess.ts';
 import { getModelEntry, type ImagePreprocessing } from '../../src/embedding/model.registry.ts';
-import { PHOTOS, SHARED_DIR } from './fixtures.ts';
-import { pilResize } from './pil-resize.ts';
+import { PHOTOS, SHARED_DIR } from '../embedding/fixtures.ts';
+import { pilResize } from '../embedding/pil-resize.ts';
 
 const CLIP = getModelEntry('clip-vit-b32').preprocessing;
 const IMAGENET = getModelEntry('mobilenetv2-int8').preprocessing;
@@ -303,9 +303,9 @@ describe('preprocessImage: awkward inputs', () => {
     near(at(tensor, 2, 112, 112), normalized(CLIP, 2, 0x99), 1e-5, 'blue of the banner');
   });
 
-  it('refuses images above the pixel limit with IMAGE_TOO_LARGE (413) before decoding', async () => {
+  it('refuses images above the pixel limit with IMAGE_TOO_MANY_PIXELS (413) before decoding', async () => {
     await assert.rejects(preprocessImage(PHOTOS.apple1, CLIP, { maxPixels: 348 * 348 - 1 }), {
-      code: 'IMAGE_TOO_LARGE',
+      code: 'IMAGE_TOO_MANY_PIXELS',
       status: 413,
     });
     await preprocessImage(PHOTOS.apple1, CLIP, { maxPixels: 348 * 348 });
@@ -320,7 +320,9 @@ describe('preprocessImage: awkward inputs', () => {
     }
   });
 
-  it('reports a missing file as IMAGE_NOT_FOUND', async () => {
-    await assert.rejects(preprocessImage('/no/such/file.jpg', CLIP, LIMITS), { code: 'IMAGE_NOT_FOUND' });
+  it('reports a missing file as IMAGE_FILE_NOT_FOUND', async () => {
+    await assert.rejects(preprocessImage('/no/such/file.jpg', CLIP, LIMITS), {
+      code: 'IMAGE_FILE_NOT_FOUND',
+    });
   });
 });

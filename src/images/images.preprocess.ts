@@ -1,13 +1,11 @@
 import fs from 'node:fs/promises';
-import sharp, { type Sharp } from 'sharp';
-import { AppError } from '../errors/app-error.ts';
-import type { ImageSource } from './embedding.types.ts';
-import type { ImagePreprocessing } from './model.registry.ts';
+import type { Sharp } from 'sharp';
+import type { ImageSource } from '../embedding/embedding.types.ts';
+import type { ImagePreprocessing } from '../embedding/model.registry.ts';
+import { appError } from '../errors/app-error.ts';
+import { decode, orientedSize, render, type DecodeLimits } from './images.policy.ts';
 
-export interface DecodeLimits {
-  /** width x height of the decoded first frame; bigger images are refused before decoding */
-  maxPixels: number;
-}
+export type { DecodeLimits } from './images.policy.ts';
 
 export interface RgbImage {
   /** 8-bit interleaved RGB, row-major, no padding */
@@ -41,7 +39,7 @@ export async function preprocessImage(
   limits: DecodeLimits,
 ): Promise<Float32Array> {
   if (spec.resizeShortestSide < spec.cropSize) {
-    throw new AppError('MODEL_ENTRY_INVALID', 'resizeShortestSide must be at least cropSize.', 500);
+    throw appError('MODEL_ENTRY_INVALID', { details: 'resizeShortestSide must be at least cropSize.' });
   }
   const input = await readSource(source);
   const oriented = await orientedSize(input, limits);
@@ -53,11 +51,11 @@ export async function preprocessImage(
   const targetWidth = region.width <= region.height ? spec.resizeShortestSide : newLong;
   const targetHeight = region.width <= region.height ? newLong : spec.resizeShortestSide;
 
-  let pipeline = decoder(input, limits);
+  let pipeline = decode(input, limits);
   if (region.width !== oriented.width || region.height !== oriented.height)
     pipeline = pipeline.extract(region);
   pipeline = resampleTo(pipeline, region, targetWidth, targetHeight, spec.resample);
-  const rgb = await toRgb(pipeline);
+  const rgb = await toRgb(pipeline, limits);
   return toNormalizedChw(rgb, spec);
 }
 
@@ -69,7 +67,7 @@ export async function decodeThumbnail(
 ): Promise<RgbImage> {
   const input = await readSource(source);
   await orientedSize(input, limits);
-  return toRgb(decoder(input, limits).resize({ ...size, fit: 'fill', kernel: 'linear' }));
+  return toRgb(decode(input, limits).resize({ ...size, fit: 'fill', kernel: 'linear' }), limits);
 }
 
 function resampleTo(
@@ -110,11 +108,9 @@ export function toNormalizedChw(rgb: RgbImage, spec: ImagePreprocessing): Float3
   const { data, width, height } = rgb;
   if (width < crop || height < crop) {
     // unreachable while resizeShortestSide >= cropSize; guards against a future resize change
-    throw new AppError(
-      'PREPROCESS_FAILED',
-      `Resized image ${width}x${height} is smaller than the crop ${crop}.`,
-      500,
-    );
+    throw appError('PREPROCESS_FAILED', {
+      details: `Resized image ${width}x${height} is smaller than the crop ${crop}.`,
+    });
   }
   const left = Math.floor((width - crop) / 2);
   const top = Math.floor((height - crop) / 2);
@@ -147,52 +143,18 @@ async function readSource(source: ImageSource): Promise<Buffer> {
     return await fs.readFile(source);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new AppError('IMAGE_NOT_FOUND', `Image file not found: ${source}`, 404);
-    throw new AppError('IMAGE_UNREADABLE', `Cannot read image file ${source}: ${code ?? String(error)}`, 400);
+    if (code === 'ENOENT') throw appError('IMAGE_FILE_NOT_FOUND', { file: source });
+    throw appError('IMAGE_UNREADABLE', { file: source, reason: code ?? String(error) });
   }
 }
 
-/**
- * pages: 1 keeps only the first frame of an animated GIF/WebP. failOn 'error' tolerates the benign
- * warnings many phone JPEGs carry but refuses truncated or corrupt data.
- */
-function decoder(input: Buffer, limits: DecodeLimits): Sharp {
-  return sharp(input, { pages: 1, limitInputPixels: limits.maxPixels, failOn: 'error' })
-    .rotate()
-    .flatten({ background: '#ffffff' })
-    .toColourspace('srgb');
-}
-
-/** Header only: refuses bombs before any pixel is decoded and gives the size after EXIF rotation. */
-async function orientedSize(input: Buffer, limits: DecodeLimits): Promise<{ width: number; height: number }> {
-  try {
-    const meta = await sharp(input, { pages: 1, limitInputPixels: limits.maxPixels }).metadata();
-    return { width: meta.autoOrient.width, height: meta.autoOrient.height };
-  } catch (error) {
-    throw imageError(error, limits);
-  }
-}
-
-async function toRgb(pipeline: Sharp): Promise<RgbImage> {
-  try {
+async function toRgb(pipeline: Sharp, limits: DecodeLimits): Promise<RgbImage> {
+  return render(limits, async () => {
     const { data, info } = await pipeline
       .removeAlpha()
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
     return { data, width: info.width, height: info.height };
-  } catch (error) {
-    throw imageError(error);
-  }
-}
-
-function imageError(error: unknown, limits?: DecodeLimits): AppError {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/pixel limit/i.test(message)) {
-    const limit = limits
-      ? ` (limit ${limits.maxPixels.toLocaleString('en-US')} pixels, MAX_IMAGE_PIXELS)`
-      : '';
-    return new AppError('IMAGE_TOO_LARGE', `Image is too large to process${limit}.`, 413, { cause: error });
-  }
-  return new AppError('IMAGE_UNDECODABLE', `Image could not be decoded: ${message}`, 400, { cause: error });
+  });
 }
