@@ -181,7 +181,7 @@ describe('POST /api/search-by-image and photo results', () => {
     }
     for (const [url, pattern] of [
       ['ftp://example.com/x.jpg', /http/],
-      ['not a url', /valid http/],
+      ['not a url', /valid URL/],
       [`${imageBase}/missing.jpg`, /Could not get an image/],
     ] as const) {
       const res = await post([{ name: 'url', value: url }]);
