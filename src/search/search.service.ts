@@ -7,7 +7,7 @@ import { resolveServingModel } from './active-model.ts';
 import type { RemoteImageFetcher } from '../remote/remote-image.fetch.ts';
 import type { ModelProvider } from './model.provider.ts';
 import { queryCrops, queryThumbnail, validateQueryImage } from './query-image.ts';
-import type { SavedMatch, SavedSearch, SavedSearchRepository } from './saved-search.repository.ts';
+import type { SavedMatch, SavedSearch, SavedSearchRepository, SaveInput } from './saved-search.repository.ts';
 import type { ImageNeighbor, VectorRepository } from './vector.repository.ts';
 
 export const MAX_RESULTS = 50;
@@ -29,6 +29,12 @@ export interface SearchLogger {
 export interface ProductList {
   result: ProductPage;
   photoSearch?: { id: string; count: number; queryImageUrl: string | null };
+}
+
+export interface SearchOptions {
+  threshold?: number | undefined;
+  /** who searches (rate limits and the per-client cap on saved searches); absent for the CLI */
+  clientKey?: string | undefined;
 }
 
 export interface SearchOutcome {
@@ -132,10 +138,7 @@ export function createSearchService(deps: {
     return value;
   }
 
-  async function finish(
-    started: number,
-    s: Omit<SavedSearch, 'id' | 'createdAt' | 'hasThumb'> & { thumb: Buffer | null },
-  ): Promise<SearchOutcome> {
+  async function finish(started: number, s: SaveInput): Promise<SearchOutcome> {
     const ms = Math.round(performance.now() - started);
     if (s.matches.length === 0) {
       logger.info({ kind: s.kind, model: s.model, count: 0, ms }, 'photo search: nothing similar');
@@ -180,30 +183,32 @@ export function createSearchService(deps: {
     textToImage,
     defaultThreshold,
 
-    async byImages(
-      images: Buffer[],
-      options: { threshold?: number | undefined; kind?: 'image' | 'url' } = {},
-    ) {
+    async byImages(images: Buffer[], options: SearchOptions & { kind?: 'image' | 'url' } = {}) {
       const started = performance.now();
       const ranked = await rankImages(images, options.threshold);
+      // The same photo searched again reuses its stored thumbnail instead of making and storing another.
+      const sha256 = ranked.shas[0]!;
+      // (no thumbnail is made for a search that found nothing: finish refuses it unsaved)
+      const stored = ranked.matches.length === 0 || (await saved.hasThumb(sha256));
       return finish(started, {
         kind: options.kind ?? 'image',
         model: ranked.model,
-        querySha256: ranked.shas.length === 1 ? ranked.shas[0]! : null,
+        querySha256: ranked.shas.length === 1 ? sha256 : null,
         threshold: ranked.threshold,
         matches: ranked.matches,
-        thumb: await queryThumbnail(images[0]!, limits),
+        thumb: { sha256, bytes: stored ? null : await queryThumbnail(images[0]!, limits) },
+        clientKey: options.clientKey,
       });
     },
 
     /** A photo given by its link: fetched by the remote service (SSRF rules), then searched like an upload. */
-    async byUrl(url: string, options: { threshold?: number | undefined } = {}) {
+    async byUrl(url: string, options: SearchOptions = {}) {
       const bytes = await deps.remote.fetchImage(url);
-      return this.byImages([bytes], { threshold: options.threshold, kind: 'url' });
+      return this.byImages([bytes], { ...options, kind: 'url' });
     },
 
     /** «Похожие»: the product's own stored vectors are the query; no upload, no forward pass. */
-    async similarTo(productId: number, options: { threshold?: number | undefined } = {}) {
+    async similarTo(productId: number, options: SearchOptions = {}) {
       const started = performance.now();
       const vectors = requireVectors();
       const model = await servingModel(vectors);
@@ -212,7 +217,15 @@ export function createSearchService(deps: {
       const query = meanDirection(own.map((o) => o.vector));
       const threshold = options.threshold ?? (await thresholdOf(model));
       const matches = await rank(model, query.length, query, threshold, productId);
-      return finish(started, { kind: 'similar', model, querySha256: null, threshold, matches, thumb: null });
+      return finish(started, {
+        kind: 'similar',
+        model,
+        querySha256: null,
+        threshold,
+        matches,
+        thumb: null,
+        clientKey: options.clientKey,
+      });
     },
 
     /**
@@ -248,6 +261,9 @@ export function createSearchService(deps: {
     },
 
     thumb: (id: string) => saved.thumb(id),
+
+    /** Deletes expired saved searches and the thumbnails no search uses any more. */
+    purgeExpired: () => saved.purgeExpired(),
 
     history: (ids: string[]) => (ids.length ? saved.list(ids) : Promise.resolve([])),
 

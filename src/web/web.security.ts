@@ -3,6 +3,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/config.schema.ts';
 import { appError } from '../errors/app-error.ts';
+import { clientKey } from './client-key.ts';
 
 /**
  * Timeouts for the HTTP server: a client must send its headers within HEADERS_TIMEOUT and the
@@ -83,6 +84,7 @@ function isCrossSite(request: FastifyRequest): boolean {
 export async function registerRateLimits(app: FastifyInstance): Promise<void> {
   await app.register(fastifyRateLimit, {
     global: false,
+    keyGenerator: clientKey,
     // Our error handler words the 429 in the page's language; the plugin adds Retry-After.
     errorResponseBuilder: (_request, context) =>
       appError('RATE_LIMITED', { seconds: Math.max(1, Math.ceil(context.ttl / 1000)) }),

@@ -6,6 +6,7 @@ import { appError } from '../../errors/app-error.ts';
 import type { IndexJob } from '../../indexer/index.job.ts';
 import type { SearchOutcome, SearchService } from '../../search/search.service.ts';
 import { createAdmission } from '../admission.ts';
+import { clientKey } from '../client-key.ts';
 import { readSearchForm } from '../search.form.ts';
 import { photoSearchLimit, similarSearchLimit } from '../web.security.ts';
 
@@ -78,8 +79,8 @@ export function registerSearchRoutes(
     const form = await readSearchForm(request, reply, { maxBytes: config.uploadMaxBytes });
     if (form.images.length > 0 && form.url) throw appError('IMAGE_AND_URL');
     const outcome = form.url
-      ? await search.byUrl(form.url, { threshold: form.threshold })
-      : await search.byImages(form.images, { threshold: form.threshold });
+      ? await search.byUrl(form.url, { threshold: form.threshold, clientKey: clientKey(request) })
+      : await search.byImages(form.images, { threshold: form.threshold, clientKey: clientKey(request) });
     return replyWithSearch(reply, request, outcome);
   }
 
@@ -88,7 +89,7 @@ export function registerSearchRoutes(
     { config: { rateLimit: similarSearchLimit(config) } },
     async (request, reply) => {
       const { id } = parseParams(idParams, request.params);
-      return replyWithSearch(reply, request, await search.similarTo(id));
+      return replyWithSearch(reply, request, await search.similarTo(id, { clientKey: clientKey(request) }));
     },
   );
 
@@ -98,7 +99,7 @@ export function registerSearchRoutes(
     { config: { rateLimit: similarSearchLimit(config) } },
     async (request, reply) => {
       const { id } = parseParams(idParams, request.params);
-      const outcome = await search.similarTo(id);
+      const outcome = await search.similarTo(id, { clientKey: clientKey(request) });
       replyWithSearch(
         reply.code(303).header('location', `/products?image_search=${outcome.searchId}`),
         request,
