@@ -3,7 +3,14 @@ import { SORTS } from '../catalog/catalog.types.ts';
 import { appError } from '../errors/app-error.ts';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const optionalText = (max: number) => z.preprocess(emptyToUndefined, z.string().trim().max(max).optional());
+/**
+ * Control characters (a NUL above all, which PostgreSQL refuses in text) cannot be typed into a
+ * search box; they become spaces, so `q=a%00b` searches "a b" instead of failing.
+ */
+// eslint-disable-next-line no-control-regex
+const withoutControls = (v: unknown) => (typeof v === 'string' ? v.replace(/[\u0000-\u001f\u007f]/g, ' ') : v);
+const optionalText = (max: number) =>
+  z.preprocess((v) => emptyToUndefined(withoutControls(v)), z.string().trim().max(max).optional());
 const optionalPrice = z.preprocess(
   (v) => (typeof v === 'string' ? emptyToUndefined(v.replace(',', '.')) : v),
   z.coerce.number().finite().min(0).max(1e12).optional(),

@@ -57,7 +57,8 @@ export async function readSearchForm(
   } catch (error) {
     // Stop reading: whatever the client still sends is dropped with the connection.
     reply.header('connection', 'close');
-    if (isAppError(error)) throw error;
+    // Our refusals, and the multipart plugin's limits (FST_FILES_LIMIT …, mapped by the error handler)
+    if (isAppError(error) || String((error as { code?: unknown }).code).startsWith('FST_')) throw error;
     // busboy's own complaints (no boundary, cut-off body, bad part headers) and a dropped upload
     throw appError('MULTIPART_MALFORMED', undefined, { cause: error });
   }

@@ -11,6 +11,7 @@ import { createRemoteImageFetcher, type RemoteFetchOptions } from '../../src/rem
 import { isAppError } from '../../src/errors/app-error.ts';
 import { tempDir } from '../helpers/test-env.ts';
 import { squareImage } from '../search/search.fixture.ts';
+import { startSecurityApp, type SecurityApp } from './security.fixture.ts';
 
 /** Every spelling of the loopback host an attacker tries; the WHATWG URL parser and ipaddr.js see through them all. */
 export const loopbackHosts = [
@@ -302,5 +303,42 @@ describe('remote image fetch: SSRF', () => {
     } finally {
       await big.close();
     }
+  });
+});
+
+describe('URL search over HTTP (ALLOW_PRIVATE_URLS=0)', () => {
+  let app: SecurityApp;
+  let target: Awaited<ReturnType<typeof countingServer>>;
+
+  before(async () => {
+    app = await startSecurityApp({ allowPrivateUrls: false });
+    const photo = await squareImage({ r: 200, g: 30, b: 30 }, { r: 250, g: 250, b: 250 }, 64, 'jpeg');
+    target = await countingServer('127.0.0.1', (_req, res) =>
+      res.writeHead(200, { 'content-type': 'image/jpeg' }).end(photo),
+    );
+  });
+  after(async () => {
+    await target.close();
+    await app.close();
+  });
+
+  it('every loopback spelling, an open and a closed port: the same 400 reply, and no request reaches the server', async () => {
+    const closed = target.port === 65535 ? 65534 : target.port + 1;
+    const replies = new Map<string, string[]>();
+    for (const host of loopbackHosts) {
+      for (const port of [target.port, closed]) {
+        const url = `http://${host}:${port}/photo.jpg`;
+        for (const lang of ['ru', 'en']) {
+          const res = await app.post([{ name: 'url', value: url }], { 'accept-language': lang });
+          assert.equal(res.statusCode, 400, `${url}: ${res.body}`);
+          const { code, message, error } = res.json();
+          const shape = `${lang} ${code} ${String(message).replace(url, 'URL')} ${String(error).replace(url, 'URL')}`;
+          replies.set(shape, [...(replies.get(shape) ?? []), url]);
+        }
+      }
+    }
+    assert.equal(replies.size, 2, `one reply per language: ${[...replies.keys()].join(' | ')}`);
+    assert.equal(target.hits(), 0, 'no request reached the local server');
+    assert.equal((await app.get('/api/health')).statusCode, 200);
   });
 });

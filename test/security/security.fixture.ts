@@ -1,0 +1,67 @@
+import { createAppContext, type AppContext } from '../../src/app/app.context.ts';
+import type { AppConfig } from '../../src/config/config.schema.ts';
+import { createIndexer } from '../../src/indexer/indexer.service.ts';
+import { createModelProvider } from '../../src/search/model.provider.ts';
+import { createVectorRepository } from '../../src/search/vector.repository.ts';
+import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
+import { multipart } from '../helpers/multipart.ts';
+import { mobilenetDir, tempDir, testConfig } from '../helpers/test-env.ts';
+import { writeSearchCatalog } from '../search/search.fixture.ts';
+
+export interface SecurityApp {
+  ctx: AppContext;
+  web: WebApp;
+  /** POST /api/search-by-image with a multipart body built from parts */
+  post(
+    parts: Parameters<typeof multipart>[0],
+    headers?: Record<string, string>,
+  ): ReturnType<WebApp['app']['inject']>;
+  get(url: string, headers?: Record<string, string>): ReturnType<WebApp['app']['inject']>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app on the real model (mobilenetv2-int8 from ../shared, query crops and all) over the
+ * 40-product search catalog, indexed: what a stranger on the internet would be talking to.
+ */
+export async function startSecurityApp(overrides: Partial<AppConfig> = {}): Promise<SecurityApp> {
+  const config = await testConfig({
+    model: 'mobilenetv2-int8',
+    modelDir: mobilenetDir,
+    uploadMaxBytes: 2_000_000,
+    maxImagePixels: 4_000_000,
+    // the suites send hundreds of requests; the limits have their own test
+    photoSearchesPerMinute: 100_000,
+    similarSearchesPerMinute: 100_000,
+    ...overrides,
+  });
+  const ctx = await createAppContext(config);
+  await ctx.importer.importFile(await writeSearchCatalog(await tempDir()));
+  const models = createModelProvider(config);
+  await createIndexer({
+    catalog: ctx.repository,
+    vectors: createVectorRepository(ctx.stores.vectors!),
+    media: ctx.media,
+    embedder: await models.get(config.model),
+    exclusive: true,
+  }).run();
+  const web = await createWebApp(ctx, { logger: false, models, indexOnStart: false });
+  return {
+    ctx,
+    web,
+    post(parts, headers = {}) {
+      const body = multipart(parts);
+      return web.app.inject({
+        method: 'POST',
+        url: '/api/search-by-image',
+        payload: body.payload,
+        headers: { ...body.headers, ...headers },
+      });
+    },
+    get: (url, headers = {}) => web.app.inject({ method: 'GET', url, headers }),
+    async close() {
+      await web.close();
+      await ctx.close();
+    },
+  };
+}
