@@ -1,3 +1,4 @@
+import type { LightMyRequestResponse as InjectResponse } from 'fastify';
 import { createAppContext, type AppContext } from '../../src/app/app.context.ts';
 import type { AppConfig } from '../../src/config/config.schema.ts';
 import { createIndexer } from '../../src/indexer/indexer.service.ts';
@@ -12,11 +13,8 @@ export interface SecurityApp {
   ctx: AppContext;
   web: WebApp;
   /** POST /api/search-by-image with a multipart body built from parts */
-  post(
-    parts: Parameters<typeof multipart>[0],
-    headers?: Record<string, string>,
-  ): ReturnType<WebApp['app']['inject']>;
-  get(url: string, headers?: Record<string, string>): ReturnType<WebApp['app']['inject']>;
+  post(parts: Parameters<typeof multipart>[0], headers?: Record<string, string>): Promise<InjectResponse>;
+  get(url: string, headers?: Record<string, string>): Promise<InjectResponse>;
   close(): Promise<void>;
 }
 
