@@ -45,6 +45,8 @@ export async function registerSecurityHeaders(app: FastifyInstance): Promise<voi
       },
     },
     referrerPolicy: { policy: 'same-origin' },
+    // the header older browsers read instead of frame-ancestors
+    xFrameOptions: { action: 'deny' },
     // The app is often served over plain http on a LAN; HSTS is the proxy's business there.
     strictTransportSecurity: false,
   });

@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse as InjectResponse } from 'fastify';
 import { createAppContext, type AppContext } from '../../src/app/app.context.ts';
 import type { AppConfig } from '../../src/config/config.schema.ts';
+import { createFakeEmbedder } from '../../src/embedding/embedder.fake.ts';
 import { createIndexer } from '../../src/indexer/indexer.service.ts';
 import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createVectorRepository } from '../../src/search/vector.repository.ts';
@@ -22,7 +23,10 @@ export interface SecurityApp {
  * The real app on the real model (mobilenetv2-int8 from ../shared, query crops and all) over the
  * 40-product search catalog, indexed: what a stranger on the internet would be talking to.
  */
-export async function startSecurityApp(overrides: Partial<AppConfig> = {}): Promise<SecurityApp> {
+export async function startSecurityApp(
+  overrides: Partial<AppConfig> = {},
+  options: { purgeEveryMs?: number } = {},
+): Promise<SecurityApp> {
   const config = await testConfig({
     model: 'mobilenetv2-int8',
     modelDir: mobilenetDir,
@@ -35,7 +39,11 @@ export async function startSecurityApp(overrides: Partial<AppConfig> = {}): Prom
   });
   const ctx = await createAppContext(config);
   await ctx.importer.importFile(await writeSearchCatalog(await tempDir()));
-  const models = createModelProvider(config);
+  // 'fake' (for suites about HTTP rather than images): the deterministic embedder, same decode path
+  const models =
+    config.model === 'fake'
+      ? createModelProvider(config, async () => createFakeEmbedder({ id: 'fake' }))
+      : createModelProvider(config);
   await createIndexer({
     catalog: ctx.repository,
     vectors: createVectorRepository(ctx.stores.vectors!),
@@ -43,7 +51,7 @@ export async function startSecurityApp(overrides: Partial<AppConfig> = {}): Prom
     embedder: await models.get(config.model),
     exclusive: true,
   }).run();
-  const web = await createWebApp(ctx, { logger: false, models, indexOnStart: false });
+  const web = await createWebApp(ctx, { logger: false, models, indexOnStart: false, ...options });
   return {
     ctx,
     web,
