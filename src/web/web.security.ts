@@ -1,5 +1,6 @@
 import fastifyHelmet from '@fastify/helmet';
-import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyRateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
+import { createRequire } from 'node:module';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/config.schema.ts';
 import { appError } from '../errors/app-error.ts';
@@ -87,6 +88,7 @@ export async function registerRateLimits(app: FastifyInstance): Promise<void> {
   await app.register(fastifyRateLimit, {
     global: false,
     keyGenerator: clientKey,
+    store: SnapshotStore as unknown as FastifyRateLimitStoreCtor,
     // Our error handler words the 429 in the page's language; the plugin adds Retry-After.
     errorResponseBuilder: (_request, context) =>
       appError('RATE_LIMITED', { seconds: Math.max(1, Math.ceil(context.ttl / 1000)) }),
@@ -105,3 +107,44 @@ export const similarSearchLimit = (config: Pick<AppConfig, 'similarSearchesPerMi
   timeWindow: 60_000,
   groupId: 'similar',
 });
+
+type Counter = { current: number; ttl: number };
+type Callback = (error: Error | null, result?: Counter) => void;
+interface CounterStore {
+  incr(key: string, cb: Callback, timeWindow: number, max: number): void;
+  read(key: string, cb: Callback, timeWindow: number, max: number): void;
+}
+const LocalStore = createRequire(import.meta.url)('@fastify/rate-limit/store/LocalStore.js') as new (
+  continueExceeding?: boolean,
+  exponentialBackoff?: boolean,
+  cache?: number,
+) => CounterStore;
+
+/**
+ * The plugin's own in-memory store, with two changes. It answers with a copy of the counter: the
+ * plugin reads the count after an await, and the store hands out its live object, which requests
+ * arriving meanwhile keep incrementing (a burst of 300 read 300 each and all were refused, the
+ * first 60 too). And every route shares it (the plugin gives each route its own), so a groupId
+ * is one budget across routes: the «Похожие» form and its API. Per process.
+ */
+class SnapshotStore {
+  private readonly inner: CounterStore;
+  constructor(options: { continueExceeding?: boolean; exponentialBackoff?: boolean }) {
+    this.inner = new LocalStore(options.continueExceeding, options.exponentialBackoff);
+  }
+  incr(key: string, cb: Callback, timeWindow: number, max: number) {
+    this.inner.incr(
+      key,
+      (error, result) => cb(error, result && { current: result.current, ttl: result.ttl }),
+      timeWindow,
+      max,
+    );
+  }
+  read(key: string, cb: Callback, timeWindow: number, max: number) {
+    this.inner.read(key, cb, timeWindow, max);
+  }
+  /** Every limited route has a groupId, which is part of the key: one shared store is safe. */
+  child(): SnapshotStore {
+    return this;
+  }
+}

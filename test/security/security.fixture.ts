@@ -2,6 +2,7 @@ import type { LightMyRequestResponse as InjectResponse } from 'fastify';
 import { createAppContext, type AppContext } from '../../src/app/app.context.ts';
 import type { AppConfig } from '../../src/config/config.schema.ts';
 import { createFakeEmbedder } from '../../src/embedding/embedder.fake.ts';
+import type { Embedder } from '../../src/embedding/embedding.types.ts';
 import { createIndexer } from '../../src/indexer/indexer.service.ts';
 import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createVectorRepository } from '../../src/search/vector.repository.ts';
@@ -25,7 +26,7 @@ export interface SecurityApp {
  */
 export async function startSecurityApp(
   overrides: Partial<AppConfig> = {},
-  options: { purgeEveryMs?: number } = {},
+  options: { purgeEveryMs?: number; wrapEmbedder?: (embedder: Embedder) => Embedder } = {},
 ): Promise<SecurityApp> {
   const config = await testConfig({
     model: 'mobilenetv2-int8',
@@ -40,9 +41,10 @@ export async function startSecurityApp(
   const ctx = await createAppContext(config);
   await ctx.importer.importFile(await writeSearchCatalog(await tempDir()));
   // 'fake' (for suites about HTTP rather than images): the deterministic embedder, same decode path
+  const wrap = options.wrapEmbedder ?? ((e: Embedder) => e);
   const models =
     config.model === 'fake'
-      ? createModelProvider(config, async () => createFakeEmbedder({ id: 'fake' }))
+      ? createModelProvider(config, async () => wrap(createFakeEmbedder({ id: 'fake' })))
       : createModelProvider(config);
   await createIndexer({
     catalog: ctx.repository,
@@ -51,7 +53,12 @@ export async function startSecurityApp(
     embedder: await models.get(config.model),
     exclusive: true,
   }).run();
-  const web = await createWebApp(ctx, { logger: false, models, indexOnStart: false, ...options });
+  const web = await createWebApp(ctx, {
+    logger: false,
+    models,
+    indexOnStart: false,
+    purgeEveryMs: options.purgeEveryMs,
+  });
   return {
     ctx,
     web,
