@@ -7,9 +7,7 @@ const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
  * Control characters (a NUL above all, which PostgreSQL refuses in text) cannot be typed into a
  * search box; they become spaces, so `q=a%00b` searches "a b" instead of failing.
  */
-// eslint-disable-next-line no-control-regex
-const withoutControls = (v: unknown) =>
-  typeof v === 'string' ? v.replace(/[\u0000-\u001f\u007f]/g, ' ') : v;
+const withoutControls = (v: unknown) => (typeof v === 'string' ? v.replace(/\p{Cc}/gu, ' ') : v);
 const optionalText = (max: number) =>
   z.preprocess((v) => emptyToUndefined(withoutControls(v)), z.string().trim().max(max).optional());
 const optionalPrice = z.preprocess(
