@@ -247,8 +247,8 @@ export const ERRORS = {
   ),
   ROW_BAD_TEXT: e<{ column: string }>(
     400,
-    (p) => `column "${p.column}" holds a NUL or another control character`,
-    (p) => `в столбце «${p.column}» есть нулевой или другой управляющий символ`,
+    (p) => `column "${p.column}" holds a NUL character (U+0000), which cannot be stored`,
+    (p) => `в столбце «${p.column}» есть нулевой символ (U+0000), его нельзя сохранить`,
   ),
   ROW_BAD_ENCODING: e(
     400,
