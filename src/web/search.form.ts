@@ -1,5 +1,5 @@
 import type { MultipartFile, MultipartValue } from '@fastify/multipart';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { looksLikeImage } from '../images/images.probe.ts';
 import { appError, isAppError } from '../errors/app-error.ts';
@@ -27,11 +27,10 @@ export interface SearchForm {
  * Reads a photo-search form without ever holding more than it may keep: a body declared larger
  * than the limit is refused before a byte is read; each file's type is judged from its first
  * bytes and a non-image is refused before the rest arrives; all files together stay within
- * maxBytes. A refused upload closes the connection, so its remaining bytes are never read.
+ * maxBytes. What a refused upload still sends is dropped (see discardRest).
  */
 export async function readSearchForm(
   request: FastifyRequest,
-  reply: FastifyReply,
   limits: { maxBytes: number },
 ): Promise<SearchForm> {
   if (!request.isMultipart()) throw appError('MULTIPART_EXPECTED');
@@ -55,8 +54,7 @@ export async function readSearchForm(
     }
     return { images, ...parseFields(fields) };
   } catch (error) {
-    // Stop reading: whatever the client still sends is dropped with the connection.
-    reply.header('connection', 'close');
+    discardRest(request);
     // Our refusals, and the multipart plugin's limits (FST_FILES_LIMIT …, mapped by the error handler)
     if (isAppError(error) || String((error as { code?: unknown }).code).startsWith('FST_')) throw error;
     // busboy's own complaints (no boundary, cut-off body, bad part headers) and a dropped upload
@@ -100,4 +98,23 @@ function parseFields(fields: Record<string, string>) {
       .join('; '),
     fields: parsed.error.issues.map((i) => i.path.join('.') || '?').join(', '),
   });
+}
+
+/** How long a refused upload may go on sending (discarded) while its client reads the reply. */
+const LINGER_MS = 2_000;
+
+/**
+ * After an early refusal: the rest of the body is read and thrown away, never held, and the
+ * connection is closed after LINGER_MS if the client keeps sending. Closing at once would reset
+ * the connection while the client is still writing, and the client would lose the reply.
+ */
+export function discardRest(request: FastifyRequest): void {
+  const raw = request.raw;
+  if (raw.complete) return;
+  raw.unpipe();
+  raw.resume();
+  const timer = setTimeout(() => raw.socket?.destroy(), LINGER_MS);
+  timer.unref();
+  raw.once('end', () => clearTimeout(timer));
+  raw.socket?.once('close', () => clearTimeout(timer));
 }

@@ -17,7 +17,11 @@ export function serverTimeouts(config: Pick<AppConfig, 'requestTimeoutMs'>) {
     requestTimeout,
     connectionTimeout: requestTimeout + 5_000, // an idle socket (nothing sent at all)
     keepAliveTimeout: 5_000,
-    http: { headersTimeout: Math.min(10_000, requestTimeout) },
+    http: {
+      headersTimeout: Math.min(10_000, requestTimeout),
+      // how often those two are checked (Node's default 30 s would let a slow client stay 30 s longer)
+      connectionsCheckingInterval: 1_000,
+    },
   };
 }
 

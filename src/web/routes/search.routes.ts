@@ -7,7 +7,7 @@ import type { IndexJob } from '../../indexer/index.job.ts';
 import type { SearchOutcome, SearchService } from '../../search/search.service.ts';
 import { createAdmission } from '../admission.ts';
 import { clientKey } from '../client-key.ts';
-import { readSearchForm } from '../search.form.ts';
+import { discardRest, readSearchForm } from '../search.form.ts';
 import { photoSearchLimit, similarSearchLimit } from '../web.security.ts';
 
 /** what a 503 asks the client to wait: about one model batch */
@@ -64,7 +64,8 @@ export function registerSearchRoutes(
       // The place is taken before the upload is read: waiting uploads cost nothing but a socket.
       const release = admission.tryEnter();
       if (!release) {
-        reply.header('retry-after', BUSY_RETRY_SECONDS).header('connection', 'close');
+        discardRest(request);
+        reply.header('retry-after', BUSY_RETRY_SECONDS);
         throw appError('SEARCH_BUSY', { seconds: BUSY_RETRY_SECONDS });
       }
       try {
@@ -76,7 +77,7 @@ export function registerSearchRoutes(
   );
 
   async function photoSearch(request: FastifyRequest, reply: FastifyReply) {
-    const form = await readSearchForm(request, reply, { maxBytes: config.uploadMaxBytes });
+    const form = await readSearchForm(request, { maxBytes: config.uploadMaxBytes });
     if (form.images.length > 0 && form.url) throw appError('IMAGE_AND_URL');
     const outcome = form.url
       ? await search.byUrl(form.url, { threshold: form.threshold, clientKey: clientKey(request) })
