@@ -2,7 +2,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/app.context.ts';
-import { ensureCss } from './assets.build.ts';
+import { assetsDir, loadCss, packageDir } from './assets.build.ts';
 import { registerCatalogRoutes, type ListDeps } from './routes/catalog.routes.ts';
 import { registerMediaRoutes } from './routes/media.routes.ts';
 import { createThumbnailer } from './thumbnails.ts';
@@ -30,7 +30,7 @@ export async function createWebServer(
     Partial<HealthProvider> & { register?: (app: FastifyInstance) => void } = {},
   options: WebOptions = {},
 ): Promise<FastifyInstance> {
-  await ensureCss();
+  const css = await loadCss();
   const app = Fastify({
     logger: options.logger ?? { level: ctx.config.logLevel },
     // One line per search is logged by the search service; per-request lines would drown it.
@@ -44,13 +44,16 @@ export async function createWebServer(
   await registerSecurityHeaders(app);
   await registerRateLimits(app);
   refuseCrossSiteWrites(app);
+  app.get('/assets/app.css', (_request, reply) =>
+    reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(css),
+  );
   await app.register(fastifyStatic, {
-    root: path.join(import.meta.dirname, 'assets'),
+    root: assetsDir,
     prefix: '/assets/',
     maxAge: '1h',
   });
   await app.register(fastifyStatic, {
-    root: path.resolve(import.meta.dirname, '../../node_modules/cropperjs/dist'),
+    root: path.join(packageDir('cropperjs'), 'dist'),
     prefix: '/vendor/cropperjs/',
     decorateReply: false,
     maxAge: '1d',

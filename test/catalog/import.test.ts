@@ -15,6 +15,8 @@ describe('vitrina import', () => {
   let server: http.Server;
   let base: string;
   let pngBytes: Buffer;
+  /** bytes of /endless.png the server managed to send before the importer hung up */
+  let endlessSent = 0;
 
   before(async () => {
     ctx = await createAppContext(await testConfig());
@@ -24,6 +26,19 @@ describe('vitrina import', () => {
       if (req.url === '/photo.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(pngBytes);
       if (req.url === '/huge.png') return res.writeHead(200).end(Buffer.alloc(3 * 1024 * 1024));
       if (req.url === '/slow.png') return setTimeout(() => res.end(pngBytes), 3000);
+      if (req.url === '/endless.png') {
+        // No content-length (chunked): only counting the bytes as they arrive can stop this one.
+        res.writeHead(200, { 'content-type': 'image/png' });
+        const chunk = Buffer.alloc(64 * 1024, 7);
+        const pump = () => {
+          if (res.destroyed || endlessSent >= 64 * 1024 * 1024) return res.end();
+          endlessSent += chunk.length;
+          if (res.write(chunk)) setImmediate(pump);
+          else res.once('drain', pump);
+        };
+        res.on('close', () => res.destroy());
+        return pump();
+      }
       res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -103,17 +118,23 @@ describe('vitrina import', () => {
         JSON.stringify({ sku: 'URL-2', name: 'Too big', images: `${base}/huge.png` }),
         JSON.stringify({ sku: 'URL-3', name: 'Too slow', images: `${base}/slow.png` }),
         JSON.stringify({ sku: 'URL-4', name: 'Gone', images: `${base}/gone.png` }),
+        JSON.stringify({ sku: 'URL-5', name: 'Endless', images: `${base}/endless.png` }),
       ];
       await fs.writeFile(path.join(dir, 'items.jsonl'), lines.join('\n'));
       const summary = await small.importer.importFile(path.join(dir, 'items.jsonl'));
       assert.equal(summary.imported, 1);
       assert.deepEqual(
         summary.errors.map((e) => e.line),
-        [2, 3, 4, 5],
+        [2, 3, 4, 5, 6],
       );
       assert.match(summary.errors[1]!.reason, /larger than/);
       assert.match(summary.errors[2]!.reason, /no answer within/);
       assert.match(summary.errors[3]!.reason, /404/);
+      assert.match(summary.errors[4]!.reason, /larger than/);
+      assert.ok(
+        endlessSent < 8 * 1024 * 1024,
+        `the download stopped near the 1 MB cap (the server sent ${endlessSent} bytes)`,
+      );
       const product = (await small.catalog.list({ q: 'URL-1', page: 1, perPage: 1 })).items[0]!;
       assert.deepEqual(await small.media.read(product.imageSha256!), pngBytes);
     } finally {

@@ -108,7 +108,7 @@ describe('vitrina embed', () => {
     await fs.writeFile(bogus, 'not a jpeg');
     const io = captureIo();
     assert.equal(await embedCommand.run([bogus], { config: mobilenetConfig(), io }), 1);
-    assert.match(io.stderr[0]!, /^Image could not be decoded/);
+    assert.match(io.stderr[0]!, /^The image is damaged or truncated and cannot be decoded/);
   });
 
   it('reports usage mistakes and unknown models with exit 1', async () => {
