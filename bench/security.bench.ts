@@ -74,24 +74,20 @@ async function floods(server: ServerProcess) {
 }
 
 async function slowClients(server: ServerProcess) {
+  const post = 'POST /api/search-by-image HTTP/1.1\r\nHost: x\r\n';
   const [headers, body, silent] = await Promise.all([
-    slowClient(
-      server.port,
-      `POST /api/search-by-image HTTP/1.1\r\nHost: x\r\nX-Slow: ${'a'.repeat(200)}`,
-      2000,
-      120_000,
-    ),
-    slowClient(
-      server.port,
-      `POST /api/search-by-image HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\n${'x'.repeat(5000)}`,
-      2000,
-      120_000,
-    ),
-    slowClient(server.port, '', 1000, 120_000),
+    slowClient(server.port, { drip: `${post}X-Slow: ${'a'.repeat(200)}`, everyMs: 2000, giveUpMs: 120_000 }),
+    slowClient(server.port, {
+      head: `${post}Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\n`,
+      drip: 'x'.repeat(5000),
+      everyMs: 2000,
+      giveUpMs: 120_000,
+    }),
+    slowClient(server.port, { drip: '', everyMs: 1000, giveUpMs: 120_000 }),
   ]);
   return [
     ['headers, 1 byte every 2 s', fmt((headers ?? NaN) / 1000)],
-    ['body, 1 byte every 2 s', fmt((body ?? NaN) / 1000)],
+    ['headers at once, then the body 1 byte every 2 s', fmt((body ?? NaN) / 1000)],
     ['connected, silent', fmt((silent ?? NaN) / 1000)],
   ];
 }

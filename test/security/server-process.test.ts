@@ -93,21 +93,16 @@ describe('vitrina serve under floods and slow clients (a child process on the re
   });
 
   it('slow clients are cut off: headers dripped, a body dripped, a silent connection', async () => {
+    const post = 'POST /api/search-by-image HTTP/1.1\r\nHost: x\r\n';
     const [headers, body, silent] = await Promise.all([
-      slowClient(
-        server.port,
-        'POST /api/search-by-image HTTP/1.1\r\nHost: x\r\nX-Slow: ' + 'a'.repeat(100),
-        2000,
-        30_000,
-      ),
-      slowClient(
-        server.port,
-        'POST /api/search-by-image HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\n' +
-          'x'.repeat(1000),
-        50,
-        30_000,
-      ),
-      slowClient(server.port, '', 1000, 30_000),
+      slowClient(server.port, { drip: `${post}X-Slow: ${'a'.repeat(100)}`, everyMs: 2000, giveUpMs: 30_000 }),
+      slowClient(server.port, {
+        head: `${post}Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\n`,
+        drip: 'x'.repeat(1000),
+        everyMs: 2000,
+        giveUpMs: 30_000,
+      }),
+      slowClient(server.port, { drip: '', everyMs: 1000, giveUpMs: 30_000 }),
     ]);
     // REQUEST_TIMEOUT_MS=5000 here: headers and the whole request within 5 s, checked every second.
     assert.ok(headers !== null && headers < 12_000, `dripped headers held ${headers} ms`);

@@ -217,23 +217,24 @@ export function junkUpload(
 }
 
 /**
- * A client that sends `bytes` one at a time, every `everyMs`, and never finishes: resolves with
- * how long the server let it stay connected (ms), or null if still connected after `giveUpMs`.
+ * A client that sends `head` at once, then `drip` one byte every `everyMs`, and never finishes:
+ * resolves with how long the server let it stay connected (ms), or null if still connected after
+ * `giveUpMs`.
  */
 export function slowClient(
   port: number,
-  bytes: string,
-  everyMs: number,
-  giveUpMs: number,
+  options: { head?: string; drip: string; everyMs: number; giveUpMs: number },
 ): Promise<number | null> {
   return new Promise((resolve) => {
     const started = Date.now();
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = net.connect(port, '127.0.0.1', () => {
+      if (options.head) socket.write(options.head);
+    });
     let i = 0;
     const timer = setInterval(() => {
-      if (i < bytes.length) socket.write(bytes[i++]!);
-    }, everyMs);
-    const giveUp = setTimeout(() => finish(null), giveUpMs);
+      if (i < options.drip.length) socket.write(options.drip[i++]!);
+    }, options.everyMs);
+    const giveUp = setTimeout(() => finish(null), options.giveUpMs);
     function finish(result: number | null) {
       clearInterval(timer);
       clearTimeout(giveUp);
