@@ -113,7 +113,7 @@ export function discardRest(request: FastifyRequest): void {
   if (raw.complete) return;
   raw.unpipe();
   raw.resume();
-  const timer = setTimeout(() => raw.socket?.destroy(), LINGER_MS);
+  const timer = setTimeout(() => raw.destroy(), LINGER_MS);
   timer.unref();
   raw.once('end', () => clearTimeout(timer));
   raw.socket?.once('close', () => clearTimeout(timer));

@@ -12,7 +12,10 @@ describe('rate limits per client', () => {
   let productId: number;
 
   before(async () => {
-    app = await startSecurityApp({ model: 'fake', photoSearchesPerMinute: 5, similarSearchesPerMinute: 60 });
+    app = await startSecurityApp(
+      { model: 'fake', photoSearchesPerMinute: 5, similarSearchesPerMinute: 60 },
+      { products: 8 },
+    );
     productId = (await app.get('/api/products?q=R-3')).json().items[0].id;
   });
   after(() => app.close());
@@ -86,7 +89,7 @@ describe('photo searches waiting for the model are bounded', () => {
         return embedder.embedImages(images);
       },
     });
-    app = await startSecurityApp({ model: 'fake', searchMaxPending: 2 }, { wrapEmbedder: slow });
+    app = await startSecurityApp({ model: 'fake', searchMaxPending: 2 }, { wrapEmbedder: slow, products: 8 });
   });
   after(() => app.close());
 
@@ -128,7 +131,7 @@ describe('saved searches: bounded storage', () => {
   let app: SecurityApp;
 
   before(async () => {
-    app = await startSecurityApp({ model: 'fake', searchesPerClient: 3 }, { purgeEveryMs: 200 });
+    app = await startSecurityApp({ model: 'fake', searchesPerClient: 3 }, { purgeEveryMs: 200, products: 8 });
   });
   after(() => app.close());
 

@@ -25,8 +25,8 @@ describe('security headers, cookies and cross-site requests', () => {
   let productId: number;
 
   before(async () => {
-    app = await startSecurityApp({ model: 'fake' });
-    proxied = await startSecurityApp({ model: 'fake', trustProxy: true });
+    app = await startSecurityApp({ model: 'fake' }, { products: 8 });
+    proxied = await startSecurityApp({ model: 'fake', trustProxy: true }, { products: 8 });
     photo = await squareImage(RED, WHITE, 128, 'jpeg');
     productId = (await app.get('/api/products?q=R-3')).json().items[0].id;
   });

@@ -26,7 +26,12 @@ export interface SecurityApp {
  */
 export async function startSecurityApp(
   overrides: Partial<AppConfig> = {},
-  options: { purgeEveryMs?: number; wrapEmbedder?: (embedder: Embedder) => Embedder } = {},
+  options: {
+    purgeEveryMs?: number;
+    wrapEmbedder?: (embedder: Embedder) => Embedder;
+    /** catalog size: 40 (30 red, 10 blue); HTTP-level suites take fewer to start faster */
+    products?: number;
+  } = {},
 ): Promise<SecurityApp> {
   const config = await testConfig({
     model: 'mobilenetv2-int8',
@@ -39,7 +44,7 @@ export async function startSecurityApp(
     ...overrides,
   });
   const ctx = await createAppContext(config);
-  await ctx.importer.importFile(await writeSearchCatalog(await tempDir()));
+  await ctx.importer.importFile(await writeSearchCatalog(await tempDir(), options.products));
   // 'fake' (for suites about HTTP rather than images): the deterministic embedder, same decode path
   const wrap = options.wrapEmbedder ?? ((e: Embedder) => e);
   const models =

@@ -54,6 +54,16 @@ export const loopbackHosts = [
   '100.64.0.1',
   '224.0.0.1',
   '255.255.255.255',
+  '１２７.０.０.１', // fullwidth digits: the URL parser folds them to ASCII
+  '127。0。0。1', // ideographic full stops
+  '127.0.0.1.',
+  '%31%32%37.0.0.1',
+  '0.0.0.0.',
+  '[::ffff:0.0.0.0]',
+  '[::ffff:a00:1]', // 10.0.0.1, IPv4-mapped
+  '[fec0::1]', // site-local (deprecated)
+  '[100::1]', // discard prefix
+  '[2001:db8::1]', // documentation
 ];
 
 /** A local HTTP server that counts every request: the proof that a refused URL never reached it. */
@@ -311,7 +321,7 @@ describe('URL search over HTTP (ALLOW_PRIVATE_URLS=0)', () => {
   let target: Awaited<ReturnType<typeof countingServer>>;
 
   before(async () => {
-    app = await startSecurityApp({ allowPrivateUrls: false });
+    app = await startSecurityApp({ model: 'fake', allowPrivateUrls: false }, { products: 8 });
     const photo = await squareImage({ r: 200, g: 30, b: 30 }, { r: 250, g: 250, b: 250 }, 64, 'jpeg');
     target = await countingServer('127.0.0.1', (_req, res) =>
       res.writeHead(200, { 'content-type': 'image/jpeg' }).end(photo),
