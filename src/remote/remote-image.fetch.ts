@@ -18,6 +18,8 @@ export interface RemoteFetchOptions {
    * stranger must not learn from the reply whether a port is open, closed or filtered.
    */
   explain?: boolean;
+  /** told why each fetch failed (the server log), whatever the reply says */
+  onFailure?: (url: string, reason: string) => void;
   resolve?: Resolver;
   /** which resolved addresses may be connected to; tests only (isPublicAddress otherwise) */
   allowAddress?: (address: string) => boolean;
@@ -150,6 +152,7 @@ export function createRemoteImageFetcher(options: RemoteFetchOptions) {
           : error instanceof Refusal
             ? error.message
             : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+        options.onFailure?.(link, reason);
         throw appError(
           'URL_FETCH_FAILED',
           { url: link, ...(options.explain ? { reason } : {}) },

@@ -53,6 +53,8 @@ export async function createWebApp(
       timeoutMs: config.fetchTimeoutMs,
       maxBytes: config.uploadMaxBytes,
       allowPrivate: config.allowPrivateUrls,
+      // the reply is generic (no port scanning through it); the operator's log says why
+      onFailure: (url, reason) => log.info({ url, reason }, 'image link not fetched'),
     }),
     maxImagePixels: config.maxImagePixels,
     logger: log,

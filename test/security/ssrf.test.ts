@@ -225,8 +225,13 @@ describe('remote image fetch: SSRF', () => {
 
   it('says why only when asked (the CLI import), never to the web', async () => {
     const url = `http://127.0.0.1:${target.port}/photo.jpg`;
-    const quiet = await refusal(createRemoteImageFetcher(base), url);
+    const logged: string[] = [];
+    const quiet = await refusal(
+      createRemoteImageFetcher({ ...base, onFailure: (_url, reason) => logged.push(reason) }),
+      url,
+    );
     assert.doesNotMatch(quiet.message, /127\.0\.0\.1 resolves|not a public|ECONNREFUSED|HTTP/);
+    assert.match(logged.join(), /not a public address/, 'the server log still says why');
     const told = await refusal(createRemoteImageFetcher({ ...base, explain: true }), url);
     assert.match(told.message, /not a public address/);
   });
