@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { appError } from '../errors/app-error.ts';
 import { parseCsv } from './csv.parse.ts';
+import { demoOffer } from './demo.offers.ts';
 import type { RawRow } from './catalog.import.ts';
 
 export const DATASET_HINT =
@@ -37,7 +38,7 @@ export async function readGroceryDemo(dir: string): Promise<{ rows: RawRow[]; ba
         name: info.title || fine.replace(/-/g, ' '),
         description,
         category,
-        supplier: info.url ? 'Hemköp' : null,
+        ...demoOffer(Number(classId), category),
         images: iconic,
         attributes: {
           ...(info.origin ? { origin: info.origin } : {}),

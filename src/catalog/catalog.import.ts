@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { parsePrice as readPrice } from '../i18n/i18n.price.ts';
 import { appError, isAppError, type AppError } from '../errors/app-error.ts';
 import type { Db } from '../db/db.client.ts';
 import type { CatalogRepository } from './catalog.repository.ts';
@@ -205,12 +206,9 @@ export function parseProduct(values: Record<string, unknown>): ProductInput {
 function parsePrice(value: unknown): number | null {
   const raw = text(value);
   if (!raw) return null;
-  // "1 234,50" and "1234.50" both appear in supplier files
-  const normalized = raw.replace(/[\s\u00a0]/g, '').replace(/,(?=\d{1,2}$)/, '.');
-  const price = Number(normalized);
-  if (!/^\d+(\.\d+)?$/.test(normalized) || !Number.isFinite(price) || price > 1e12) {
-    throw appError('ROW_BAD_PRICE', { value: raw });
-  }
+  // "1 234,50", "1234.50" and "1 234 ₽" all appear in supplier files: read as people write prices
+  const price = readPrice(raw);
+  if (!Number.isFinite(price) || price > 1e12) throw appError('ROW_BAD_PRICE', { value: raw });
   return Math.round(price * 100) / 100;
 }
 

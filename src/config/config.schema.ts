@@ -27,6 +27,8 @@ export const envSchema = z.object({
     .default(path.join(os.homedir(), '.cache', 'vitrina')),
   HF_ENDPOINT: z.string().url().default('https://huggingface.co'),
   INDEX_ON_START: flag.default(true),
+  /** `serve` imports the Grocery Store demo when the catalog is empty and the dataset is beside the project */
+  DEMO_ON_EMPTY: flag.default(true),
   ORT_THREADS: z.coerce.number().int().min(0).max(256).default(0),
   UPLOAD_MAX_BYTES: z.coerce
     .number()
@@ -85,6 +87,7 @@ export interface AppConfig {
   cacheDir: string;
   hfEndpoint: string;
   indexOnStart: boolean;
+  demoOnEmpty: boolean;
   ortThreads: number;
   uploadMaxBytes: number;
   maxImagePixels: number;

@@ -1,7 +1,8 @@
+import type { Lang } from '../i18n/i18n.lang.ts';
 import { ERRORS, type ErrorCode, type ErrorParams } from './error.catalog.ts';
 
 export type { ErrorCode } from './error.catalog.ts';
-export type Lang = 'ru' | 'en';
+export type { Lang } from '../i18n/i18n.lang.ts';
 
 /**
  * Errors users can cause or fix. The code is stable (API clients match on it), the status maps it

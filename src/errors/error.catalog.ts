@@ -5,6 +5,8 @@
  * is also the JSON `error` field and the CLI's message, which scripts and tests may match on.
  */
 
+import { formatBytes, formatNumber } from '../i18n/i18n.format.ts';
+
 type Words<P> = (p: P) => string;
 interface Entry<P> {
   status: number;
@@ -17,15 +19,9 @@ function e<P = None>(status: number, en: Words<P>, ru: Words<P>): Entry<P> {
   return { status, en, ru };
 }
 
-/** 10 MB, 1.5 MB, 390 KB: as a person would say the size of a limit */
-function size(bytes: number, lang: 'en' | 'ru'): string {
-  const [kb, mbUnit] = lang === 'ru' ? ['КБ', 'МБ'] : ['KB', 'MB'];
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} ${kb}`;
-  const mb = Math.round((bytes / 1024 / 1024) * 10) / 10;
-  return `${mb.toLocaleString(lang === 'ru' ? 'ru-RU' : 'en-US')} ${mbUnit}`;
-}
-const ruNumber = (n: number) => n.toLocaleString('ru-RU');
-const enNumber = (n: number) => n.toLocaleString('en-US');
+const size = formatBytes;
+const ruNumber = (n: number) => formatNumber(n, 'ru');
+const enNumber = (n: number) => formatNumber(n, 'en');
 
 export const ERRORS = {
   // ── requests ──────────────────────────────────────────────────────────────────────────────

@@ -1,11 +1,13 @@
 import type { AppConfig } from '../config/config.schema.ts';
 import { createEmbedder } from '../embedding/embedder.factory.ts';
 import type { Embedder } from '../embedding/embedding.types.ts';
+import { isAppError } from '../errors/app-error.ts';
 
 export type ModelState =
   | { status: 'loading'; model: string }
   | { status: 'ready'; model: string; dim: number }
-  | { status: 'unavailable'; model: string; reason: string };
+  /** `code`: the error's stable code when it has one (the page words the fix from it) */
+  | { status: 'unavailable'; model: string; reason: string; code?: string | undefined };
 
 export type EmbedderLoader = (modelId: string) => Promise<Embedder>;
 
@@ -30,7 +32,12 @@ export function createModelProvider(
           return embedder;
         },
         (error: unknown) => {
-          states.set(modelId, { status: 'unavailable', model: modelId, reason: (error as Error).message });
+          states.set(modelId, {
+            status: 'unavailable',
+            model: modelId,
+            reason: (error as Error).message,
+            code: isAppError(error) ? error.code : undefined,
+          });
           loads.delete(modelId); // a later request may retry (e.g. after the files were put in place)
           throw error;
         },

@@ -28,7 +28,7 @@ export interface SearchLogger {
 
 export interface ProductList {
   result: ProductPage;
-  photoSearch?: { id: string; count: number; queryImageUrl: string | null };
+  photoSearch?: { id: string; kind: string; count: number; queryImageUrl: string | null };
 }
 
 export interface SearchOptions {
@@ -244,6 +244,7 @@ export function createSearchService(deps: {
           result,
           photoSearch: {
             id: search.id,
+            kind: search.kind,
             count: search.matches.length,
             queryImageUrl: search.hasThumb ? `/searches/${search.id}/thumb` : null,
           },

@@ -31,3 +31,12 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): SafeHtm
   values.forEach((v, i) => (out += render(v) + (strings[i + 1] ?? '')));
   return new SafeHtml(out);
 }
+
+/** Puts markup (code, links) into a translated sentence at its `{name}` places. */
+export function fill(sentence: string, parts: Record<string, SafeHtml>): SafeHtml[] {
+  return sentence.split(/(\{\w+\})/).map((piece) => parts[piece.slice(1, -1)] ?? html`${piece}`);
+}
+
+/** A command or a value people may copy, as it is in every language. */
+export const code = (text: string) =>
+  html`<code class="break-all rounded bg-black/5 px-1 py-0.5 font-mono text-[0.85em]">${text}</code>`;

@@ -5,7 +5,13 @@ import type { MediaStore } from '../catalog/media.store.ts';
 import type { DecodeLimits } from '../images/images.policy.ts';
 import { fittedWebp } from '../images/images.transform.ts';
 
-export const THUMB_WIDTHS = [160, 320, 640, 960] as const;
+/** The CSS widths pages display product images at; each is made at 1x and 2x (srcset). */
+export const DISPLAY_SIZES = { card: 240, strip: 160, main: 560 } as const;
+export const THUMB_WIDTHS: readonly number[] = [
+  ...new Set(Object.values(DISPLAY_SIZES).flatMap((w) => [w, w * 2])),
+].sort((a, b) => a - b);
+
+export const thumbUrl = (sha256: string, width: number) => `/media/${sha256}?w=${width}`;
 
 /**
  * Thumbnails are made once per (image, width) and kept on disk: a catalog page shows dozens of

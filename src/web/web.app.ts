@@ -7,6 +7,7 @@ import { createSavedSearchRepository } from '../search/saved-search.repository.t
 import { createSearchService, type SearchService } from '../search/search.service.ts';
 import { createVectorRepository } from '../search/vector.repository.ts';
 import { createRemoteImageFetcher } from '../remote/remote-image.fetch.ts';
+import { photoAvailability } from '../search/photo-availability.ts';
 import type { ProductListQuery } from './products.query.ts';
 import { registerSearchRoutes } from './routes/search.routes.ts';
 import { registerSearchesPage } from './routes/searches.routes.ts';
@@ -68,7 +69,13 @@ export async function createWebApp(
     {
       listProducts: (query: ProductListQuery) =>
         search.listProducts({ ...toCatalogQuery(query), imageSearch: query.image_search }),
-      photoSearchEnabled: () => search.available().available,
+      photoAvailability: () =>
+        photoAvailability({
+          config,
+          vectors,
+          models,
+          indexStatus: indexJob ? () => indexJob.status() : undefined,
+        }),
       photoThreshold: () => search.defaultThreshold(),
       indexStatus: indexJob ? () => indexJob.status() : undefined,
       health: async () => {

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appError, isAppError, type AppError } from '../errors/app-error.ts';
-import { messages, pickLang } from './i18n.ts';
+import { pickLang } from '../i18n/i18n.lang.ts';
+import { translator } from '../i18n/i18n.translate.ts';
 import { errorPage } from './views/error.view.ts';
 
 const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
@@ -57,10 +58,10 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
       .status(error.status)
       .send({ success: false, code: error.code, error: error.message, message: error.in(lang) });
   }
-  const t = messages[lang];
-  const title = error.status === 404 ? t.notFound : error.status >= 500 ? t.serverError : t.badRequest;
   return reply
     .status(error.status)
     .type('text/html; charset=utf-8')
-    .send(errorPage({ lang, t, url: request.url }, error.status, title, error.in(lang)));
+    .send(
+      errorPage({ lang, t: translator(lang), url: request.url }, error.status, error.code, error.in(lang)),
+    );
 }

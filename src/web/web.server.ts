@@ -67,7 +67,9 @@ export async function createWebServer(
     ctx,
     listProducts:
       extra.listProducts ?? (async (query) => ({ result: await ctx.catalog.list(toCatalogQuery(query)) })),
-    photoSearchEnabled: extra.photoSearchEnabled ?? (() => false),
+    photoAvailability:
+      extra.photoAvailability ??
+      (async () => ({ status: 'off', reason: 'model', model: ctx.config.model, fix: undefined })),
     indexStatus: extra.indexStatus,
     photoThreshold: extra.photoThreshold,
   });

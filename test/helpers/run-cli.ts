@@ -17,7 +17,8 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'bin/vitrina.js'), ...args], {
       cwd: repoRoot,
-      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+      // DEMO_ON_EMPTY=0: a test's empty catalog stays empty unless the test imports something
+      env: { ...process.env, LOG_LEVEL: 'silent', DEMO_ON_EMPTY: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

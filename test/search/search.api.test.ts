@@ -197,9 +197,21 @@ describe('POST /api/search-by-image and photo results', () => {
     const items = (await get(`/api${res.json().redirect}&per_page=100`)).json().items;
     assert.ok(!items.some((i: { id: number }) => i.id === red.id), 'the product itself is not its own match');
     assert.ok(items[0].name.startsWith('Red'));
-    const form = await web.app.inject({ method: 'POST', url: `/products/${red.id}/similar` });
-    assert.equal(form.statusCode, 303);
-    assert.match(String(form.headers.location), /^\/products\?image_search=/);
+    // As a browser posts the button's <form>: urlencoded, empty body, over a real socket.
+    const address = await web.app.listen({ port: 0, host: '127.0.0.1' });
+    for (const [path, location] of [
+      [`/products/${red.id}/similar`, /^\/products\?image_search=[\w-]+$/],
+      [`/products/${red.id}/similar?lang=en`, /^\/products\?image_search=[\w-]+&lang=en$/],
+    ] as const) {
+      const form = await fetch(`${address}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: '',
+        redirect: 'manual',
+      });
+      assert.equal(form.status, 303, await form.text());
+      assert.match(String(form.headers.get('location')), location);
+    }
     assert.equal(
       (await web.app.inject({ method: 'POST', url: '/api/products/999999/similar' })).statusCode,
       404,
@@ -301,7 +313,12 @@ describe('search by photo when it cannot work', () => {
       assert.match(res.json().error, /MODEL_DIR/);
       const page = await web.app.inject({ method: 'GET', url: '/products' });
       assert.equal(page.statusCode, 200);
-      assert.doesNotMatch(page.body, /photo-search-open/, 'the button is hidden');
+      // The button stays, disabled, with the reason and the command that fixes it.
+      assert.match(page.body, /id="photo-search-open"\s+aria-disabled="true"\s+aria-describedby="photo-off"/);
+      assert.match(page.body, /Поиск по фото недоступен: модель распознавания «broken» не загружена/);
+      assert.match(page.body, /MODEL=mobilenetv2-int8 MODEL_DIR=\S+mobilenetv2-12-int8 npm start/);
+      assert.doesNotMatch(page.body, /id="photo-modal"/, 'no dialog to open');
+      assert.doesNotMatch(page.body, /data-testid="similar"/, 'no «Похожие» either');
       assert.match((await web.app.inject({ method: 'GET', url: '/api/health' })).json().model, /unavailable/);
     } finally {
       await web.close();
@@ -332,7 +349,9 @@ describe('search by photo when it cannot work', () => {
       assert.match(res.json().error, /pgvector/);
       const page = await web.app.inject({ method: 'GET', url: '/products?q=anything' });
       assert.equal(page.statusCode, 200);
-      assert.doesNotMatch(page.body, /photo-search-open/);
+      assert.match(page.body, /id="photo-search-open"\s+aria-disabled="true"/);
+      assert.match(page.body, /Поиск по фото недоступен: нет хранилища векторов/);
+      assert.match(page.body, /VECTOR_DATABASE_URL=embedded npm start/);
       assert.equal((await web.app.inject({ method: 'GET', url: '/api/index/status' })).statusCode, 503);
     } finally {
       await web.close();

@@ -109,10 +109,15 @@ describe('pages under the Content-Security-Policy, in a real browser', { skip: m
       await page.goto(`${base}/products`);
       await page.locator('#photo-search-open').click();
       await page.getByRole('dialog').waitFor({ state: 'visible' });
-      const chooser = page.waitForEvent('filechooser');
-      await page.locator('#photo-drop').click();
-      await (await chooser).setFiles(photoFile);
-      await page.waitForSelector('.cropper-container');
+      // the drop zone on a desktop, «Выбрать» on a phone: the browser's real file chooser either way
+      const [chooser] = await Promise.all([
+        page.waitForEvent('filechooser'),
+        size.width < 640
+          ? page.getByRole('button', { name: 'Выбрать' }).click()
+          : page.getByTestId('drop-zone').click(),
+      ]);
+      await chooser.setFiles(photoFile);
+      await page.locator('#photo-stage .cropper-crop-box').waitFor();
       await page.waitForSelector('.cropper-view-box img');
       await page.screenshot({ path: path.join(ARTIFACTS, `cropper-${size.width}.png`) });
       await Promise.all([page.waitForURL(/image_search=/), page.locator('#photo-submit').click()]);
@@ -123,25 +128,18 @@ describe('pages under the Content-Security-Policy, in a real browser', { skip: m
     }
   });
 
-  // The browser posts this form as urlencoded with an empty body, which the app answers 415 until
-  // issue 12's fix is on main; the cross-site check itself passes it (see headers.test.ts).
-  it(
-    '«Похожие» on this site works in the browser (same-origin form post)',
-    {
-      todo: 'issue 12: accept the empty urlencoded POST; drop this flag when it lands',
-    },
-    async () => {
-      const { page, violations } = await openPage(SIZES[0]!);
-      await page.goto(`${base}/products/${productId}`);
-      await Promise.all([
-        page.waitForURL(/image_search=/, { timeout: 10_000 }),
-        page.getByTestId('similar').first().click(),
-      ]);
-      assert.ok((await page.getByTestId('score').count()) > 0);
-      assert.deepEqual(violations, []);
-      await page.close();
-    },
-  );
+  // The browser posts this form as urlencoded with an empty body (issue 12 made the route accept it).
+  it('«Похожие» on this site works in the browser (same-origin form post)', async () => {
+    const { page, violations } = await openPage(SIZES[0]!);
+    await page.goto(`${base}/products/${productId}`);
+    await Promise.all([
+      page.waitForURL(/image_search=/, { timeout: 10_000 }),
+      page.getByTestId('similar').first().click(),
+    ]);
+    assert.ok((await page.getByTestId('score').count()) > 0);
+    assert.deepEqual(violations, []);
+    await page.close();
+  });
 
   it('the same form on another site is refused (403 in the page language), nothing saved', async () => {
     const { page } = await openPage(SIZES[0]!);

@@ -86,7 +86,9 @@ describe('catalog pages and API', () => {
     assert.match(ru.body, /<html lang="ru"/);
     const en = await get('/products?lang=en');
     assert.match(en.body, /37 products/);
-    assert.match(en.body, />Search</);
+    assert.match(en.body, />\s*Search\s*</);
+    assert.match(en.body, /<title>Catalog · Vitrina<\/title>/);
+    assert.match(ru.body, /<title>Каталог · Витрина<\/title>/);
     const accept = await get('/products', { 'accept-language': 'en-GB,en;q=0.9' });
     assert.match(accept.body, /<html lang="en"/);
     const unknownParam = await get('/products?utm_source=mail');
@@ -99,13 +101,24 @@ describe('catalog pages and API', () => {
     assert.match(res.body, /href="\/products\?page=3&amp;per_page=12"/);
     assert.match(res.body, /<option value="Dairy \/ Milk"/);
     const withImages = await get('/products?q=juice');
-    const thumb = withImages.body.match(/src="(\/media\/[0-9a-f]{64}\?w=320)"/)?.[1];
-    assert.ok(thumb, 'a card thumbnail');
+    // Cards: the thumbnail at the card's size with a 2x one, contained, lazy, its box sized.
+    const card = withImages.body.match(
+      /<img\s+src="(\/media\/([0-9a-f]{64})\?w=240)"\s+srcset="([^"]+)"[^>]*>/,
+    );
+    assert.ok(card, 'a card thumbnail');
+    const [tag, thumb, sha] = [card[0], card[1]!, card[2]!];
+    assert.equal(card[3], `/media/${sha}?w=240 1x, /media/${sha}?w=480 2x`);
+    assert.match(tag, /width="240"\s+height="240"/);
+    assert.match(tag, /loading="lazy"/);
+    assert.match(tag, /object-contain/);
+    assert.doesNotMatch(withImages.body, /object-cover/);
     const img = await get(thumb);
     assert.equal(img.statusCode, 200);
     assert.equal(img.headers['content-type'], 'image/webp');
     assert.match(img.headers['cache-control'] as string, /immutable/);
-    assert.equal((await get(thumb.replace('w=320', 'w=333'))).statusCode, 400);
+    assert.equal((await get(thumb.replace('w=240', 'w=333'))).statusCode, 400);
+    const large = await get(thumb.replace('w=240', 'w=480'));
+    assert.equal(large.statusCode, 200);
   });
 
   it('shows a product page with all images, and a 404 page for unknown products', async () => {
@@ -113,12 +126,96 @@ describe('catalog pages and API', () => {
     const page = await get(`/products/${juice.id}`);
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /Apple juice/);
-    assert.equal(page.body.match(/\/media\/[0-9a-f]{64}/g)?.length, 4); // 2 images × (link + thumbnail)
+    // Both images, each linked to its original; the main one at its own size (64 px: never upscaled).
+    const shas = new Set(page.body.match(/\/media\/[0-9a-f]{64}/g));
+    assert.equal(shas.size, 2);
+    for (const sha of shas) assert.match(page.body, new RegExp(`href="${sha}"`));
+    // A 64 px photo has no pixels for a 2x candidate: offering one would halve its size on retina screens.
+    const main = page.body.match(
+      /<img\s+src="\/media\/[0-9a-f]{64}\?w=560"\s+srcset="[^"]+\?w=560 1x"[^>]*>/,
+    )?.[0];
+    assert.ok(main, 'the main image at the page size');
+    assert.match(main, /width="64"\s+height="64"/);
+    assert.doesNotMatch(main, /loading="lazy"/);
+    assert.match(page.body, /href="\/products"[^>]*data-testid="back"\s*>← Все товары/);
     for (const url of ['/products/999999', '/products/abc', '/nope']) {
       const missing = await get(url);
       assert.equal(missing.statusCode, 404, url);
       assert.match(missing.headers['content-type'] as string, /text\/html/);
       assert.doesNotMatch(missing.body, /at .*\.ts:\d+/);
+    }
+  });
+
+  it('takes prices as people type them and explains a bad range in place, keeping the page', async () => {
+    const typed = (
+      await get('/api/products?price_min=2,5&price_max=3%C2%A0000%20%E2%82%BD&sort=price_asc')
+    ).json();
+    assert.ok(typed.total > 0);
+    assert.ok(typed.items.every((i: { price: number }) => i.price >= 2.5 && i.price <= 3000));
+    const all = (await get('/api/products')).json().total;
+
+    const range = await get('/products?price_min=1%20000&price_max=5&category=Sport');
+    assert.equal(range.statusCode, 200);
+    assert.match(range.body, /Цена «от» \(1\s000\) больше цены «до» \(5\): исправьте одну из них\./);
+    assert.match(range.body, /name="price_min"[^>]*value="1 000"[^>]*aria-invalid="true"/);
+    assert.match(range.body, /name="price_max"[^>]*value="5"/);
+    assert.match(range.body, /<option value="Sport" selected>/, 'the other filters stay');
+
+    const word = await get('/products?price_max=abc&lang=en');
+    assert.equal(word.statusCode, 200);
+    assert.match(word.body, /“abc” is not a price\. Type a number/);
+    assert.match(
+      word.body,
+      new RegExp(`data-testid="total">${all} products<`),
+      'the list without the bad price',
+    );
+  });
+
+  it('says «1 товар», «2 товара», «5 товаров» as Russian does', async () => {
+    const one = await get('/products?q=EN-JUICE');
+    assert.match(one.body, /data-testid="total">1 товар</);
+    const en = await get('/products?q=EN-JUICE&lang=en');
+    assert.match(en.body, /data-testid="total">1 product</);
+  });
+
+  it('keeps the way back from a product page to the list it was opened from', async () => {
+    const list = await get('/products?q=juice&category=Drinks');
+    const href = list.body.match(/href="(\/products\/\d+\?from=[^"]+)"/)?.[1]?.replace(/&amp;/g, '&');
+    assert.ok(href, 'cards link with the list as `from`');
+    assert.equal(new URL(href, 'http://x').searchParams.get('from'), '/products?q=juice&category=Drinks');
+    const page = await get(href);
+    assert.match(
+      page.body,
+      /href="\/products\?q=juice&amp;category=Drinks"[^>]*data-testid="back"\s*>← К результатам поиска/,
+    );
+    for (const from of ['https://evil.example/products', '//evil.example', '/admin']) {
+      const other = await get(`${href.split('?')[0]}?from=${encodeURIComponent(from)}`);
+      assert.match(other.body, /href="\/products"[^>]*data-testid="back"\s*>← Все товары/, from);
+    }
+  });
+
+  it('says on the page why «По фото» is off while the photos are being indexed', async () => {
+    const indexing = await createWebServer(
+      ctx,
+      {
+        photoAvailability: async () => ({
+          status: 'off',
+          reason: 'indexing',
+          done: 90,
+          total: 200,
+          running: true,
+          fix: undefined,
+        }),
+      },
+      { logger: false },
+    );
+    try {
+      const page = (await indexing.inject({ method: 'GET', url: '/products' })).body;
+      assert.match(page, /id="photo-search-open"\s+aria-disabled="true"/);
+      assert.match(page, /Поиск по фото пока недоступен: идёт индексация фото — 45% \(90 из 200\)\./);
+      assert.doesNotMatch(page, /Как исправить/, 'nothing to fix: it is under way');
+    } finally {
+      await indexing.close();
     }
   });
 

@@ -4,6 +4,7 @@ import { appError } from '../../errors/app-error.ts';
 import { parseCliArgs } from '../cli.args.ts';
 import type { CliCommand } from '../cli.types.ts';
 import { createWebApp } from '../../web/web.app.ts';
+import { importDemoIfEmpty, reportPhotoSearch } from './serve.first-run.ts';
 
 /** A port another program holds, as one coded error (any other listen failure is left as it is). */
 function listenError(error: unknown, host: string, port: number): unknown {
@@ -34,7 +35,9 @@ export const serveCommand: CliCommand = {
     await assertPortFree(config.host, config.port);
     const ctx = await createAppContext(config);
     if (ctx.stores.vectorError) io.err(ctx.stores.vectorError);
+    await importDemoIfEmpty(ctx, io);
     const web = await createWebApp(ctx);
+    reportPhotoSearch(web, ctx, io);
     const { app } = web;
     const stop = async () => {
       await web.close();

@@ -4,15 +4,22 @@ import type { AppContext } from '../../app/app.context.ts';
 import type { ProductPage } from '../../catalog/catalog.types.ts';
 import { appError } from '../../errors/app-error.ts';
 import type { IndexStatus } from '../../indexer/index.job.ts';
-import { messages, pickLang } from '../i18n.ts';
-import { parseOrThrow, productListQuerySchema, type ProductListQuery } from '../products.query.ts';
+import { pickLang } from '../../i18n/i18n.lang.ts';
+import { translator } from '../../i18n/i18n.translate.ts';
+import type { PhotoAvailability } from '../../search/photo-availability.ts';
+import {
+  parseOrThrow,
+  parsePageQuery,
+  productListQuerySchema,
+  type ProductListQuery,
+} from '../products.query.ts';
 import { productPage } from '../views/product.view.ts';
 import { productsPage } from '../views/products.view.ts';
 import type { PageContext } from '../views/layout.view.ts';
 
 export function pageContext(request: FastifyRequest): PageContext {
   const lang = pickLang((request.query as Record<string, unknown>).lang, request.headers['accept-language']);
-  return { lang, t: messages[lang], url: request.url };
+  return { lang, t: translator(lang), url: request.url };
 }
 
 export function toApiItem(p: ProductPage['items'][number]) {
@@ -31,6 +38,15 @@ export function toApiItem(p: ProductPage['items'][number]) {
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }).strict();
 
+/** `from`: the list the product was opened from; only a /products link, so it cannot lead elsewhere. */
+const productPageQuery = z.object({
+  from: z
+    .string()
+    .max(2000)
+    .regex(/^\/products(\?[^#]*)?$/)
+    .optional(),
+});
+
 /** Unknown keys on an HTML page (tracking tags and the like) are ignored rather than refused. */
 const pageKeys = new Set(Object.keys(productListQuerySchema.shape));
 const knownOnly = (query: unknown) =>
@@ -41,9 +57,10 @@ export interface ListDeps {
   /** resolves image_search ids; provided by the photo-search feature */
   listProducts(query: ProductListQuery): Promise<{
     result: ProductPage;
-    photoSearch?: { id: string; count: number; queryImageUrl: string | null };
+    photoSearch?: { id: string; kind: string; count: number; queryImageUrl: string | null };
   }>;
-  photoSearchEnabled(): boolean;
+  /** whether «По фото» and «Похожие» can be used now, and why not */
+  photoAvailability(): Promise<PhotoAvailability>;
   photoThreshold?: (() => Promise<number | undefined>) | undefined;
   /** indexing progress, shown as a small note while a run is going on */
   indexStatus?: (() => Promise<IndexStatus>) | undefined;
@@ -55,12 +72,13 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ListDeps): voi
   app.get('/', async (_request, reply) => reply.redirect('/products'));
 
   app.get('/products', async (request, reply) => {
-    const query = parseOrThrow(productListQuerySchema, knownOnly(request.query));
-    const [{ result, photoSearch }, facets, catalogSize, indexStatus] = await Promise.all([
+    const { query, priceProblems } = parsePageQuery(knownOnly(request.query));
+    const [{ result, photoSearch }, facets, catalogSize, indexStatus, photo] = await Promise.all([
       deps.listProducts(query),
       ctx.catalog.facets(),
       ctx.catalog.count(),
       deps.indexStatus?.().catch(() => undefined),
+      deps.photoAvailability(),
     ]);
     return reply.type('text/html; charset=utf-8').send(
       productsPage(pageContext(request), {
@@ -69,8 +87,10 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ListDeps): voi
         facets,
         catalogSize,
         photoSearch,
-        photoSearchEnabled: deps.photoSearchEnabled(),
+        photo,
         photoThreshold: await deps.photoThreshold?.(),
+        uploadMaxBytes: ctx.config.uploadMaxBytes,
+        priceProblems,
         indexing: indexStatus?.running ? indexStatus : undefined,
       }),
     );
@@ -80,9 +100,11 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ListDeps): voi
     const parsed = idParams.safeParse(request.params);
     const product = parsed.success ? await ctx.catalog.get(parsed.data.id) : null;
     if (!product) throw appError('PRODUCT_NOT_FOUND');
+    const from = productPageQuery.safeParse(request.query).data?.from;
+    const photo = await deps.photoAvailability();
     return reply
       .type('text/html; charset=utf-8')
-      .send(productPage(pageContext(request), product, deps.photoSearchEnabled()));
+      .send(productPage(pageContext(request), product, { similar: photo.status !== 'off', from }));
   });
 
   app.get('/api/products', async (request) => {

@@ -94,20 +94,29 @@ export function registerSearchRoutes(
     },
   );
 
-  // The «Похожие» button is a plain form, so it works without JavaScript too.
-  app.post(
-    '/products/:id/similar',
-    { config: { rateLimit: similarSearchLimit(config) } },
-    async (request, reply) => {
-      const { id } = parseParams(idParams, request.params);
-      const outcome = await search.similarTo(id, { clientKey: clientKey(request) });
-      replyWithSearch(
-        reply.code(303).header('location', `/products?image_search=${outcome.searchId}`),
-        request,
-        outcome,
-      );
-    },
-  );
+  // The «Похожие» button is a plain form, so it works without JavaScript too. Browsers post such a
+  // form as application/x-www-form-urlencoded, with an empty body: this scope accepts that type.
+  void app.register(async (scope) => {
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 4096 },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+    );
+    scope.post(
+      '/products/:id/similar',
+      { config: { rateLimit: similarSearchLimit(config) } },
+      async (request, reply) => {
+        const { id } = parseParams(idParams, request.params);
+        const outcome = await search.similarTo(id, { clientKey: clientKey(request) });
+        const lang = (request.query as Record<string, unknown>).lang === 'en' ? '&lang=en' : '';
+        replyWithSearch(
+          reply.code(303).header('location', `/products?image_search=${outcome.searchId}${lang}`),
+          request,
+          outcome,
+        );
+      },
+    );
+  });
 
   app.get('/searches/:id/thumb', async (request, reply) => {
     const { id } = parseParams(searchIdParams, request.params, 'SEARCH_NOT_FOUND');

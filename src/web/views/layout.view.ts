@@ -1,9 +1,10 @@
-import { html, type SafeHtml } from '../html.ts';
-import type { Lang, Messages } from '../i18n.ts';
+import type { Lang } from '../../i18n/i18n.lang.ts';
+import type { Translate } from '../../i18n/i18n.translate.ts';
+import { html, raw, type SafeHtml } from '../html.ts';
 
 export interface PageContext {
   lang: Lang;
-  t: Messages;
+  t: Translate;
   /** current path + query, for the language switch */
   url: string;
 }
@@ -14,34 +15,56 @@ export function withLang(url: string, lang: Lang): string {
   return `${u.pathname}${u.search}`;
 }
 
+/** A link inside the app that keeps the page's language (Russian needs no parameter). */
+export function localHref(ctx: PageContext, href: string): string {
+  if (ctx.lang === 'ru' || /[?&]lang=/.test(href)) return href;
+  return `${href}${href.includes('?') ? '&' : '?'}lang=${ctx.lang}`;
+}
+
+/** A JSON data island: scripts read their words and settings from it, so no script is inline. */
+export function dataIsland(id: string, value: unknown): SafeHtml {
+  const json = JSON.stringify(value).replace(/</g, '\\u003c');
+  return html`<script type="application/json" id="${id}">
+    ${raw(json)}
+  </script>`;
+}
+
+export interface LayoutOptions {
+  scripts?: string[];
+  vendorScripts?: string[];
+  styles?: string[];
+  /** words for the page's scripts, already in the page's language */
+  words?: Record<string, string>;
+}
+
 export function layout(
   ctx: PageContext,
-  title: string,
+  title: string | null,
   body: SafeHtml,
-  options: { scripts?: string[]; vendorScripts?: string[]; styles?: string[] } = {},
+  options: LayoutOptions = {},
 ): string {
   const { t, lang } = ctx;
   const other: Lang = lang === 'ru' ? 'en' : 'ru';
+  const fullTitle = title ? `${title} · ${t('appName')}` : t('appName');
   return `<!doctype html>${html` <html lang="${lang}" class="h-full">
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <title>${title} · ${t.appName}</title>
+      <title>${fullTitle}</title>
       ${(options.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}" />`)}
       <link rel="stylesheet" href="/assets/app.css" />
-      <link
-        rel="icon"
-        href="data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'><rect width='32' height='32' rx='8' fill='%237c3aed'/><path d='M8 10h16l-2 12H10z' fill='white'/></svg>"
-      />
+      <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
     </head>
-    <body class="min-h-full bg-slate-50 text-slate-800 antialiased">
+    <body class="min-h-full overflow-x-hidden bg-slate-50 text-slate-800 antialiased">
       <header class="sticky top-0 z-30 border-b border-slate-200 bg-white/90 backdrop-blur">
-        <div class="mx-auto flex max-w-7xl items-center gap-4 px-4 py-3">
+        <div class="mx-auto flex max-w-7xl items-center gap-2 px-3 py-2 sm:gap-4 sm:px-4 sm:py-3">
           <a
-            href="/products${lang === 'en' ? '?lang=en' : ''}"
-            class="flex items-center gap-2 font-semibold text-slate-900"
+            href="${localHref(ctx, '/products')}"
+            class="flex min-w-0 items-center gap-2 font-semibold text-slate-900"
           >
-            <span class="grid h-8 w-8 place-items-center rounded-lg bg-violet-600 text-white shadow-sm">
+            <span
+              class="grid h-8 w-8 shrink-0 place-items-center rounded-lg bg-violet-600 text-white shadow-sm"
+            >
               <svg
                 viewBox="0 0 24 24"
                 class="h-5 w-5"
@@ -54,25 +77,28 @@ export function layout(
                 <path d="M8 7a4 4 0 0 1 8 0" />
               </svg>
             </span>
-            <span class="text-lg tracking-tight">${t.appName}</span>
-            <span class="hidden text-sm font-normal text-slate-500 md:inline">· ${t.tagline}</span>
+            <span class="text-lg tracking-tight">${t('appName')}</span>
+            <span class="hidden text-sm font-normal text-slate-500 md:inline">· ${t('tagline')}</span>
           </a>
-          <nav class="ml-auto flex items-center gap-3 text-sm">
+          <nav class="ml-auto flex shrink-0 items-center gap-1 text-sm sm:gap-3">
             <a
-              class="rounded-md px-2 py-1 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
-              href="/searches${lang === 'en' ? '?lang=en' : ''}"
-              >${lang === 'en' ? 'My photo searches' : 'Мои поиски по фото'}</a
+              class="rounded-md px-2 py-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
+              href="${localHref(ctx, '/searches')}"
+              ><span class="sm:hidden">${t('navSearchesShort')}</span
+              ><span class="hidden sm:inline">${t('navSearches')}</span></a
             >
             <a
-              class="rounded-md px-2 py-1 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
+              class="rounded-md px-2 py-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
               href="${withLang(ctx.url, other)}"
               hreflang="${other}"
-              >${other === 'en' ? 'English' : 'Русский'}</a
+              lang="${other}"
+              >${t('switchLanguage')}</a
             >
           </nav>
         </div>
       </header>
-      <main class="mx-auto max-w-7xl px-4 py-6">${body}</main>
+      <main class="mx-auto max-w-7xl px-3 py-4 sm:px-4 sm:py-6">${body}</main>
+      ${options.words ? dataIsland('ui-words', options.words) : ''}
       ${(options.vendorScripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
       ${(options.scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>`)}
     </body>

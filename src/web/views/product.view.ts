@@ -1,77 +1,104 @@
 import type { ProductDetail } from '../../catalog/catalog.types.ts';
+import { formatPrice } from '../../i18n/i18n.format.ts';
+import type { WordKey } from '../../i18n/i18n.words.ts';
 import { html } from '../html.ts';
-import { formatPrice } from '../i18n.ts';
-import { layout, type PageContext } from './layout.view.ts';
-import { similarButton, thumbUrl } from './products.view.ts';
+import { DISPLAY_SIZES } from '../thumbnails.ts';
+import { layout, localHref, type PageContext } from './layout.view.ts';
+import { productImage } from './product-image.view.ts';
+import { similarButton } from './products.view.ts';
 
-export function productPage(ctx: PageContext, product: ProductDetail, similar = false): string {
+export interface ProductPageOptions {
+  /** «Похожие» is offered when search by photo can be used */
+  similar: boolean;
+  /** the list this page was opened from (a /products URL), so the way back keeps the search */
+  from?: string | undefined;
+}
+
+export function productPage(ctx: PageContext, product: ProductDetail, options: ProductPageOptions): string {
   const { t, lang } = ctx;
   const price = formatPrice(product.price, product.currency, lang);
   const [main, ...rest] = product.images;
   const attributes = Object.entries(product.attributes).filter(([, v]) => v !== null && v !== '');
+  const back = options.from ?? '/products';
   return layout(
     ctx,
     product.name,
-    html`<a href="/products${lang === 'en' ? '?lang=en' : ''}" class="text-sm text-violet-700 hover:underline"
-        >← ${t.back}</a
+    html`<a
+        href="${localHref(ctx, back)}"
+        class="inline-flex items-center gap-1 rounded-lg py-2 text-sm font-medium text-violet-700 hover:underline"
+        data-testid="back"
+        >← ${options.from && options.from !== '/products' ? t('backToResults') : t('backToAll')}</a
       >
       <article
-        class="mt-4 grid gap-8 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm md:grid-cols-2"
+        class="mt-2 grid gap-6 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6 md:grid-cols-[auto_minmax(0,1fr)] md:gap-8"
       >
-        <div>
-          ${
-            main
-              ? html`<a href="/media/${main.sha256}" target="_blank" rel="noopener"
-                  ><img
-                    src="${thumbUrl(main.sha256, 960)}"
-                    alt="${product.name}"
-                    class="aspect-square w-full rounded-xl bg-slate-100 object-contain"
-                    data-testid="main-image"
-                /></a>`
-              : html`<div
-                  class="grid aspect-square place-items-center rounded-xl bg-slate-100 text-slate-300"
-                >
-                  —
-                </div>`
-          }
+        <div class="min-w-0 md:max-w-[37rem]">
+          <!-- The photo at its own size (never upscaled), up to the column's width, on a neutral ground. -->
+          <div
+            class="grid min-h-[16rem] w-full place-items-center overflow-hidden rounded-xl bg-white p-4 ring-1 ring-slate-100 md:min-w-[20rem]"
+          >
+            ${
+              main
+                ? html`<a
+                    href="/media/${main.sha256}"
+                    target="_blank"
+                    rel="noopener"
+                    title="${t('openOriginal')}"
+                    class="grid h-full w-full place-items-center"
+                  >
+                    ${productImage(ctx, main.sha256, {
+                      alt: product.name,
+                      size: DISPLAY_SIZES.main,
+                      natural: main,
+                      eager: true,
+                      testId: 'main-image',
+                    })}
+                  </a>`
+                : productImage(ctx, null, { alt: product.name, size: DISPLAY_SIZES.main })
+            }
+          </div>
           ${
             rest.length
-              ? html`<ul class="mt-3 grid grid-cols-4 gap-2" aria-label="${t.images}">
+              ? html`<ul class="mt-3 grid grid-cols-4 gap-2" aria-label="${t('images')}">
                   ${rest.map(
                     (img) =>
                       html`<li>
-                        <a href="/media/${img.sha256}" target="_blank" rel="noopener"
-                          ><img
-                            src="${thumbUrl(img.sha256, 320)}"
-                            alt=""
-                            loading="lazy"
-                            class="aspect-square w-full rounded-lg bg-slate-100 object-cover ring-1 ring-slate-200 hover:ring-violet-400"
-                        /></a>
+                        <a
+                          href="/media/${img.sha256}"
+                          target="_blank"
+                          rel="noopener"
+                          title="${t('openOriginal')}"
+                          class="grid aspect-square place-items-center overflow-hidden rounded-lg bg-white ring-1 ring-slate-200 hover:ring-violet-400"
+                          >${productImage(ctx, img.sha256, { alt: '', size: DISPLAY_SIZES.strip, natural: img })}</a
+                        >
                       </li>`,
                   )}
                 </ul>`
               : ''
           }
         </div>
-        <div class="flex flex-col gap-4">
+        <div class="flex min-w-0 flex-col gap-4">
           <p class="text-sm text-slate-500">${product.category ?? ''}</p>
-          <h1 class="text-2xl font-semibold leading-tight text-slate-900">${product.name}</h1>
-          <p class="${price ? 'text-3xl font-bold text-slate-900' : 'text-lg text-slate-400'}">
-            ${price ?? t.priceOnRequest}
+          <h1 class="break-words text-2xl font-semibold leading-tight text-slate-900">${product.name}</h1>
+          <p
+            class="${price ? 'text-3xl font-bold text-slate-900' : 'text-lg text-slate-400'}"
+            data-testid="price"
+          >
+            ${price ?? t('priceOnRequest')}
           </p>
-          ${similar && main ? html`<div>${similarButton(ctx, product.id, 'large')}</div>` : ''}
-          <dl class="grid grid-cols-[auto_1fr] gap-x-6 gap-y-2 text-sm">
-            <dt class="text-slate-500">${t.sku}</dt>
+          ${options.similar && main ? html`<div>${similarButton(ctx, product.id, 'large')}</div>` : ''}
+          <dl class="grid grid-cols-[auto_minmax(0,1fr)] gap-x-6 gap-y-2 text-sm">
+            <dt class="text-slate-500">${t('sku')}</dt>
             <dd class="font-mono">${product.sku}</dd>
             ${
               product.supplier
-                ? html`<dt class="text-slate-500">${t.supplier}</dt>
+                ? html`<dt class="text-slate-500">${t('supplier')}</dt>
                     <dd>${product.supplier}</dd>`
                 : ''
             }
             ${attributes.map(
               ([k, v]) =>
-                html`<dt class="text-slate-500">${attributeLabel(k, lang)}</dt>
+                html`<dt class="text-slate-500">${attributeLabel(ctx, k)}</dt>
                   <dd class="break-words">${attributeValue(v)}</dd>`,
             )}
           </dl>
@@ -79,9 +106,11 @@ export function productPage(ctx: PageContext, product: ProductDetail, similar = 
             product.description
               ? html`<section>
                   <h2 class="mb-1 text-sm font-semibold uppercase tracking-wide text-slate-500">
-                    ${t.description}
+                    ${t('description')}
                   </h2>
-                  <p class="whitespace-pre-line leading-relaxed text-slate-700">${product.description}</p>
+                  <p class="break-words leading-relaxed text-slate-700" data-testid="description">
+                    ${lines(product.description)}
+                  </p>
                 </section>`
               : ''
           }
@@ -90,21 +119,29 @@ export function productPage(ctx: PageContext, product: ProductDetail, similar = 
   );
 }
 
-/** Labels for attribute keys the importers write; other keys are shown as they were imported. */
-const ATTRIBUTE_LABELS: Record<string, { ru: string; en: string }> = {
-  origin: { ru: 'Страна и объём', en: 'Origin and size' },
-  url: { ru: 'Страница товара', en: 'Product page' },
-  dataset: { ru: 'Источник', en: 'Source' },
+/** Attribute keys the importers write have words; other keys are shown as they were imported. */
+const ATTRIBUTE_WORDS: Record<string, WordKey> = {
+  origin: 'attr_origin',
+  url: 'attr_url',
+  dataset: 'attr_dataset',
 };
 
-function attributeLabel(key: string, lang: 'ru' | 'en'): string {
-  return ATTRIBUTE_LABELS[key]?.[lang] ?? key;
+function attributeLabel(ctx: PageContext, key: string): string {
+  const word = ATTRIBUTE_WORDS[key];
+  return word ? ctx.t(word) : key;
 }
+
+/** The description's own line breaks, kept (the template's indentation must not show). */
+const lines = (text: string) => text.split(/\r?\n/).map((line, i) => (i ? html`<br />${line}` : line));
 
 function attributeValue(v: unknown) {
   const text = typeof v === 'string' ? v : JSON.stringify(v);
   return /^https?:\/\//.test(text)
-    ? html`<a class="text-violet-700 hover:underline" href="${text}" rel="noopener nofollow" target="_blank"
+    ? html`<a
+        class="break-all text-violet-700 hover:underline"
+        href="${text}"
+        rel="noopener nofollow"
+        target="_blank"
         >${text}</a
       >`
     : text;

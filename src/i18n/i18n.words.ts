@@ -1,0 +1,236 @@
+/**
+ * Every word of the UI, once, in each language: pages, the photo dialog and the browser scripts
+ * (which get theirs from the page). Error messages live in src/errors/error.catalog.ts.
+ * `{name}` is filled from params; an entry with forms is chosen by `count` with the language's
+ * plural rules (Intl.PluralRules: ru one/few/many, en one/other).
+ */
+
+export interface Forms {
+  one: string;
+  few?: string;
+  many?: string;
+  other: string;
+}
+export type Text = string | Forms;
+interface Entry {
+  ru: Text;
+  en: Text;
+}
+
+const w = (ru: Text, en: Text): Entry => ({ ru, en });
+/** Russian plural forms: 1 товар, 2 товара, 5 товаров (`other` is for fractions: 1,5 товара). */
+const ru3 = (one: string, few: string, many: string): Forms => ({ one, few, many, other: few });
+const en2 = (one: string, other: string): Forms => ({ one, other });
+
+export const WORDS = {
+  // ── layout ────────────────────────────────────────────────────────────────────────────────
+  appName: w('Витрина', 'Vitrina'),
+  tagline: w('Каталог товаров поставщиков', 'Supplier product catalog'),
+  catalog: w('Каталог', 'Catalog'),
+  navSearches: w('Мои поиски по фото', 'My photo searches'),
+  navSearchesShort: w('Поиски', 'Searches'),
+  /** the link to the other language, named in that language */
+  switchLanguage: w('English', 'Русский'),
+
+  // ── search bar ────────────────────────────────────────────────────────────────────────────
+  searchLabel: w('Поиск по каталогу', 'Search the catalog'),
+  searchPlaceholder: w('Название, описание или артикул', 'Name, description or SKU'),
+  search: w('Найти', 'Search'),
+  byPhoto: w('По фото', 'By photo'),
+  photoModeHint: w(
+    'Поиск по словам выключен, пока показаны результаты поиска по фото.',
+    'Word search is off while photo search results are shown.',
+  ),
+  photoModeLeave: w('Искать по словам', 'Search by words'),
+
+  // ── search by photo: availability ─────────────────────────────────────────────────────────
+  photoOffModel: w(
+    'Поиск по фото недоступен: модель распознавания «{model}» не загружена.',
+    'Search by photo is unavailable: the recognition model “{model}” is not loaded.',
+  ),
+  photoOffVectors: w(
+    'Поиск по фото недоступен: нет хранилища векторов.',
+    'Search by photo is unavailable: there is no vector store.',
+  ),
+  photoOffIndexing: w(
+    'Поиск по фото пока недоступен: идёт индексация фото — {percent}% ({done} из {total}).',
+    'Search by photo is not ready yet: indexing photos — {percent}% ({done} of {total}).',
+  ),
+  photoOffNotIndexed: w(
+    'Поиск по фото недоступен: фото товаров ещё не проиндексированы ({done} из {total}).',
+    'Search by photo is unavailable: the product photos are not indexed yet ({done} of {total}).',
+  ),
+  photoOffNoImages: w(
+    'Поиск по фото недоступен: в каталоге пока нет фотографий товаров.',
+    'Search by photo is unavailable: the catalog has no product photos yet.',
+  ),
+  photoOffFix: w('Как исправить: {fix}', 'To fix: {fix}'),
+  photoOffModelLoading: w(
+    'Модель поиска по фото загружается: первый поиск может занять чуть дольше.',
+    'The photo search model is loading: the first search may take a little longer.',
+  ),
+  indexingNote: w(
+    'Готовим фото для поиска по фото: {done} из {total} ({percent}%)',
+    'Preparing photos for search by photo: {done} of {total} ({percent}%)',
+  ),
+  indexingEta: w(', осталось около {minutes} мин', ', about {minutes} min left'),
+
+  // ── filters ───────────────────────────────────────────────────────────────────────────────
+  filters: w('Фильтры', 'Filters'),
+  filtersActive: w(
+    ru3('{count} фильтр', '{count} фильтра', '{count} фильтров'),
+    en2('{count} filter', '{count} filters'),
+  ),
+  closeFilters: w('Закрыть фильтры', 'Close filters'),
+  category: w('Категория', 'Category'),
+  allCategories: w('Все категории', 'All categories'),
+  supplier: w('Поставщик', 'Supplier'),
+  allSuppliers: w('Все поставщики', 'All suppliers'),
+  price: w('Цена', 'Price'),
+  priceFrom: w('от', 'from'),
+  priceTo: w('до', 'to'),
+  priceNotNumber: w(
+    '«{value}» — не цена. Введите число, например 1\u00a0000 или 1\u00a0000,50.',
+    '“{value}” is not a price. Type a number, e.g. 1,000 or 1,000.50.',
+  ),
+  priceRange: w(
+    'Цена «от» ({min}) больше цены «до» ({max}): исправьте одну из них.',
+    'The “from” price ({min}) is above the “to” price ({max}): correct one of them.',
+  ),
+  apply: w('Применить', 'Apply'),
+  reset: w('Сбросить', 'Reset'),
+
+  // ── list ──────────────────────────────────────────────────────────────────────────────────
+  results: w('Результаты', 'Results'),
+  sort: w('Сортировка', 'Sort'),
+  sort_relevance: w('По релевантности', 'Relevance'),
+  sort_name: w('По названию', 'Name'),
+  sort_price_asc: w('Сначала дешевле', 'Price: low to high'),
+  sort_price_desc: w('Сначала дороже', 'Price: high to low'),
+  sort_newest: w('Сначала новые', 'Newest'),
+  perPage: w('На странице', 'Per page'),
+  show: w('Показать', 'Show'),
+  products: w(
+    ru3('{count} товар', '{count} товара', '{count} товаров'),
+    en2('{count} product', '{count} products'),
+  ),
+  showing: w('{from}–{to} из {total}', '{from}–{to} of {total}'),
+  priceOnRequest: w('Цена по запросу', 'Price on request'),
+  noResults: w('Ничего не нашлось', 'Nothing found'),
+  noResultsHint: w(
+    'Попробуйте другой запрос или сбросьте фильтры.',
+    'Try another query or reset the filters.',
+  ),
+  emptyCatalog: w('Каталог пока пуст', 'The catalog is empty'),
+  emptyCatalogHint: w(
+    'Загрузите товары командой {importCommand} — или демо-каталог: {demoCommand}',
+    'Import products with {importCommand} — or the demo catalog: {demoCommand}',
+  ),
+  fuzzyNote: w(
+    'Точных совпадений нет — показаны похожие по написанию',
+    'No exact matches — showing similar spellings',
+  ),
+  sku: w('Артикул', 'SKU'),
+  noPhoto: w('Нет фото', 'No photo'),
+  similar: w('Похожие', 'Similar'),
+  similarTitle: w('Найти товары, похожие на этот по фото', 'Find products that look like this one'),
+  similarity: w('Сходство с фото: {score}', 'Similarity to the photo: {score}'),
+  pages: w('Страницы', 'Pages'),
+  prev: w('Назад', 'Previous'),
+  next: w('Вперёд', 'Next'),
+
+  // ── photo results ─────────────────────────────────────────────────────────────────────────
+  photoResults: w(
+    ru3('{count} товар по фото', '{count} товара по фото', '{count} товаров по фото'),
+    en2('{count} product by photo', '{count} products by photo'),
+  ),
+  similarResults: w(
+    ru3('{count} похожий товар', '{count} похожих товара', '{count} похожих товаров'),
+    en2('{count} similar product', '{count} similar products'),
+  ),
+  photoResultsHint: w(
+    'Лучшие совпадения первыми; фильтры и сортировка работают внутри найденного.',
+    'Best matches first; filters and sorting apply within the matches.',
+  ),
+  queryPhoto: w('Фото, по которому искали', 'The photo searched with'),
+  photoClear: w('Сбросить поиск по фото', 'Clear photo search'),
+
+  // ── product page ──────────────────────────────────────────────────────────────────────────
+  backToAll: w('Все товары', 'All products'),
+  backToResults: w('К результатам поиска', 'Back to the results'),
+  description: w('Описание', 'Description'),
+  images: w('Фотографии', 'Photos'),
+  openOriginal: w('Открыть фото целиком', 'Open the full photo'),
+  attr_origin: w('Страна и объём', 'Origin and size'),
+  attr_url: w('Страница товара', 'Product page'),
+  attr_dataset: w('Источник', 'Source'),
+
+  // ── /searches ─────────────────────────────────────────────────────────────────────────────
+  searchesTitle: w('Ваши поиски по фото', 'Your photo searches'),
+  searchesKept: w('Хранятся только в этом браузере.', 'Kept in this browser only.'),
+  searchesEmpty: w(
+    'Поисков пока нет: нажмите «По фото» в каталоге.',
+    'No searches yet: press “By photo” in the catalog.',
+  ),
+  searchKind_image: w('По фото', 'By photo'),
+  searchKind_url: w('По ссылке', 'By link'),
+  searchKind_similar: w('Похожие', 'Similar'),
+
+  // ── error pages ───────────────────────────────────────────────────────────────────────────
+  errorNotFound: w('Страница не найдена', 'Page not found'),
+  errorRequest: w('Не получилось', 'That did not work'),
+  errorTooMany: w('Слишком много запросов', 'Too many requests'),
+  errorUnavailable: w('Временно недоступно', 'Temporarily unavailable'),
+  errorServer: w('Что-то пошло не так', 'Something went wrong'),
+  goHome: w('Вернуться в каталог', 'Back to the catalog'),
+  goBack: w('Назад', 'Back'),
+
+  // ── the «По фото» dialog ──────────────────────────────────────────────────────────────────
+  photoTitle: w('Поиск по фото', 'Search by photo'),
+  photoDrop: w(
+    'Перетащите фото сюда, вставьте из буфера (Ctrl+V) или нажмите, чтобы выбрать',
+    'Drop a photo here, paste it (Ctrl+V) or click to choose one',
+  ),
+  photoDropRelease: w('Отпустите, чтобы искать по этому фото', 'Release to search with this photo'),
+  photoFormats: w('PNG, JPG, GIF или WEBP, до {size}', 'PNG, JPG, GIF or WEBP, up to {size}'),
+  photoTake: w('Сделать фото', 'Take a photo'),
+  photoChoose: w('Выбрать', 'Choose'),
+  photoUrl: w('или ссылка на изображение', 'or an image link'),
+  photoPreview: w(
+    'Ваше фото: рамкой можно выделить товар',
+    'Your photo: frame the product to narrow the search',
+  ),
+  cropHint: w(
+    'Рамку двигают мышью, пальцем или стрелками; Shift+стрелки меняют размер, [\u00a0и\u00a0] поворачивают.',
+    'Move the frame with the mouse, a finger or the arrow keys; Shift+arrows resize it, [\u00a0and\u00a0] rotate.',
+  ),
+  rotateLeft: w('Повернуть влево', 'Rotate left'),
+  rotateRight: w('Повернуть вправо', 'Rotate right'),
+  another: w('Другое фото', 'Another photo'),
+  threshold: w('Порог сходства', 'Similarity threshold'),
+  thresholdHint: w('Выше — строже: меньше, но точнее', 'Higher is stricter: fewer, closer matches'),
+  find: w('Найти похожие', 'Find similar'),
+  cancel: w('Отмена', 'Cancel'),
+  close: w('Закрыть', 'Close'),
+  searching: w('Ищем…', 'Searching…'),
+  photoNotImage: w(
+    'Это не изображение: выберите файл PNG, JPG, GIF или WEBP.',
+    'That is not an image: choose a PNG, JPG, GIF or WEBP file.',
+  ),
+  photoTooLarge: w(
+    'Файл больше {size}: выберите фото поменьше.',
+    'The file is larger than {size}: choose a smaller photo.',
+  ),
+  photoEmptyFile: w('Файл пустой: выберите другое фото.', 'The file is empty: choose another photo.'),
+  photoUnreadable: w(
+    'Не получается открыть это изображение: возможно, файл повреждён. Выберите другое фото.',
+    'This image cannot be opened; the file may be damaged. Choose another photo.',
+  ),
+  photoNoAnswer: w(
+    'Сервер не ответил. Проверьте связь и попробуйте ещё раз.',
+    'The server did not answer. Check the connection and try again.',
+  ),
+  photoFailed: w('Поиск не удался. Попробуйте ещё раз.', 'The search failed. Try again.'),
+} satisfies Record<string, Entry>;
+
+export type WordKey = keyof typeof WORDS;
