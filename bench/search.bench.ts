@@ -364,7 +364,7 @@ async function benchModel(base: AppContext, model: BenchModel, images: Buffer[])
     const sha: number[] = [];
     const thumb: number[] = [];
     const crops: number[] = [];
-    const cropFractions = (await provider.get(model.id)).info.queryCrops ?? [1];
+    const cropFractions = [1, ...((await provider.get(model.id)).info.queryFraming?.crops ?? [])];
     for (const bytes of used) {
       let t = nowMs();
       await validateQueryImage(bytes, config.maxImagePixels);

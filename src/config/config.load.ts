@@ -26,6 +26,8 @@ export function loadConfig(
     indexOnStart: e.INDEX_ON_START,
     demoOnEmpty: e.DEMO_ON_EMPTY,
     ortThreads: e.ORT_THREADS,
+    backgroundDir:
+      e.BACKGROUND_DIR && e.BACKGROUND_DIR !== 'none' ? path.resolve(e.BACKGROUND_DIR) : e.BACKGROUND_DIR,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     maxImagePixels: e.MAX_IMAGE_PIXELS,
     fetchTimeoutMs: e.FETCH_TIMEOUT_MS,

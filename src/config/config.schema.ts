@@ -30,6 +30,8 @@ export const envSchema = z.object({
   /** `serve` imports the Grocery Store demo when the catalog is empty and the dataset is beside the project */
   DEMO_ON_EMPTY: flag.default(true),
   ORT_THREADS: z.coerce.number().int().min(0).max(256).default(0),
+  /** background gallery for "nothing similar": a folder of images, `none`, or unset (Debian packages) */
+  BACKGROUND_DIR: optionalUrl,
   UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -89,6 +91,8 @@ export interface AppConfig {
   indexOnStart: boolean;
   demoOnEmpty: boolean;
   ortThreads: number;
+  /** undefined → the Debian packages' images (background.files.ts); 'none' → no gallery */
+  backgroundDir: string | undefined;
   uploadMaxBytes: number;
   maxImagePixels: number;
   fetchTimeoutMs: number;

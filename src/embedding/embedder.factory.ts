@@ -5,7 +5,7 @@ import type { ProgressListener } from './model.download.ts';
 import { pathOfRole, resolveModelFiles } from './model.files.ts';
 import { getModelEntry, type ModelEntry } from './model.registry.ts';
 import { OnnxEmbedder, type TextParts } from './onnx.embedder.ts';
-import { acquireSession, type TensorFeed } from './onnx.session.ts';
+import { acquireSession, INT8_CONFIG, type TensorFeed } from './onnx.session.ts';
 
 export interface CreateEmbedderOptions {
   config: AppConfig;
@@ -28,6 +28,8 @@ export async function createEmbedder(options: CreateEmbedderOptions): Promise<Em
   const size = entry.preprocessing.cropSize;
   const vision = await acquireSession(pathOfRole(files, 'vision'), {
     threads: config.ortThreads,
+    config: INT8_CONFIG,
+    ...(entry.vision.spatialOutput ? { extraOutputs: [entry.vision.spatialOutput] } : {}),
     warmup: () => ({
       [entry.vision.input]: {
         type: 'float32',
@@ -61,7 +63,7 @@ export async function createEmbedder(options: CreateEmbedderOptions): Promise<Em
       text = {
         tower,
         tokenizer,
-        session: () => acquireSession(textPath, { threads: config.ortThreads, warmup }),
+        session: () => acquireSession(textPath, { threads: config.ortThreads, config: INT8_CONFIG, warmup }),
       };
     } catch (error) {
       await vision.release();

@@ -1,4 +1,5 @@
 import { appError } from '../errors/app-error.ts';
+import type { QueryFraming } from './embedding.types.ts';
 
 export type ModelFileRole = 'vision' | 'text' | 'tokenizer' | 'config';
 
@@ -28,6 +29,11 @@ export interface ImagePreprocessing {
 export interface VisionTower {
   input: string;
   output: string;
+  /**
+   * An intermediate float tensor [N, C, H, W]: the feature map before pooling, exposed as an extra
+   * graph output at load so query framing can see where the photo's activations are.
+   */
+  spatialOutput?: string;
 }
 
 export interface TextTower {
@@ -53,11 +59,10 @@ interface ModelEntryBase {
   /** cosine similarity below which a match is not shown by default */
   defaultThreshold: number;
   /**
-   * Center crops (fractions of the shorter side) a photo query is embedded at, best score kept per
-   * product: a product rarely fills a store photo. [1] = the whole image only. Measured with
-   * `vitrina eval` (docs/eval.md); costs one extra forward pass per crop, so only cheap models use it.
+   * How photo queries are framed (crops chosen per photo, see QueryFraming). Measured with `vitrina
+   * eval` (docs/eval.md); costs up to one forward pass per crop, so only cheap models use it.
    */
-  queryCrops?: readonly number[];
+  queryFraming?: QueryFraming;
 }
 
 export type ModelEntry =
@@ -137,7 +142,8 @@ const MOBILENET_V2_INT8: ModelEntry = {
       sha256: '24decc90707e37651d6d56e1be753010ae53287663c04112c64a77bd3e716dbf',
     },
   ],
-  vision: { input: 'input', output: 'features' },
+  // '627': the last conv block's 7x7x1280 activations (dequantized), the map `features` averages
+  vision: { input: 'input', output: 'features', spatialOutput: '627' },
   hasTextTower: false,
   preprocessing: {
     resizeShortestSide: 256,
@@ -152,9 +158,9 @@ const MOBILENET_V2_INT8: ModelEntry = {
   // Measured on grocery-store (296 store photos against the 81 catalog shots): at 0.55 91% of true
   // matches stay visible and 76% of unrelated products are hidden; 0.6 would hide 39% of true matches.
   defaultThreshold: 0.55,
-  // grocery-store, photo → catalog: recall@1 0.372 → 0.409, recall@5 0.720 → 0.743;
-  // photo → photo: 0.598 → 0.622, 0.929 → 0.936 (docs/eval.md)
-  queryCrops: [1, 0.8, 0.6],
+  // Chosen on the grocery train photos (docs/eval.md): store photos gain from the crops (a shelf or a
+  // pile zoomed into), well-framed products keep their whole view.
+  queryFraming: { crops: [0.8, 0.6], wholeWeight: 2, minAgreement: 0.8, quietBorder: 0.5 },
 };
 
 const REGISTRY: ReadonlyMap<string, ModelEntry> = new Map(

@@ -1,7 +1,8 @@
 import { appError } from '../errors/app-error.ts';
 import { createBatchCoalescer } from './batch.coalescer.ts';
 import type { ClipTokenizer } from './clip.tokenizer.ts';
-import type { Embedder, ImageSource, ModelInfo } from './embedding.types.ts';
+import type { Embedder, ImageSource, LaidOutVector, ModelInfo } from './embedding.types.ts';
+import { borderToCentre } from './feature-map.ts';
 import { preprocessImage, type DecodeLimits } from '../images/images.preprocess.ts';
 import type { ModelEntry, TextTower } from './model.registry.ts';
 import type { SharedSession } from './onnx.session.ts';
@@ -42,7 +43,8 @@ export class OnnxEmbedder implements Embedder {
       dim: entry.dim,
       hasTextTower: text !== undefined,
       defaultThreshold: entry.defaultThreshold,
-      queryCrops: entry.queryCrops ?? [1],
+      ...(entry.queryFraming ? { queryFraming: entry.queryFraming } : {}),
+      spatial: entry.vision.spatialOutput !== undefined,
       textLanguages: text ? (entry.text?.languages ?? []) : [],
     };
     this.inputSize = 3 * entry.preprocessing.cropSize ** 2;
@@ -70,6 +72,47 @@ export class OnnxEmbedder implements Embedder {
         images.slice(start, start + MAX_BATCH).map((image) => this.preprocess(image)),
       );
       out.push(...(await this.runVision(tensors)));
+    }
+    return out;
+  }
+
+  /** One pass for the vector and the feature map it pools; for query framing (single photos). */
+  async embedWithLayout(images: ImageSource[]): Promise<LaidOutVector[]> {
+    this.assertOpen();
+    const spatial = this.entry.vision.spatialOutput;
+    if (!spatial) {
+      throw appError('MODEL_OUTPUT_MISMATCH', { details: `${this.entry.id} exposes no feature map.` });
+    }
+    const out: LaidOutVector[] = [];
+    for (let start = 0; start < images.length; start += MAX_BATCH) {
+      const tensors = await Promise.all(
+        images.slice(start, start + MAX_BATCH).map((image) => this.preprocess(image)),
+      );
+      const size = this.entry.preprocessing.cropSize;
+      const batch = new Float32Array(tensors.length * this.inputSize);
+      tensors.forEach((tensor, i) => batch.set(tensor, i * this.inputSize));
+      const result = await this.vision.runOutputs(
+        {
+          [this.entry.vision.input]: { type: 'float32', data: batch, dims: [tensors.length, 3, size, size] },
+        },
+        [this.entry.vision.output, spatial],
+      );
+      const pooled = result[this.entry.vision.output]!;
+      const vectors = this.rows(pooled.data, pooled.dims, tensors.length, this.entry.vision.output);
+      const map = result[spatial]!;
+      const [n, c, h, w] = map.dims;
+      if (map.dims.length !== 4 || n !== tensors.length) {
+        throw appError('MODEL_OUTPUT_MISMATCH', {
+          details: `${this.entry.id} output "${spatial}" has shape [${map.dims.join(', ')}], expected [N, C, H, W].`,
+        });
+      }
+      const per = c! * h! * w!;
+      vectors.forEach((vector, i) =>
+        out.push({
+          vector,
+          borderToCentre: borderToCentre(map.data.subarray(i * per, (i + 1) * per), c!, h!, w!),
+        }),
+      );
     }
     return out;
   }

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 
-const { modelPath, sessionOptions } = workerData;
+const { modelPath, modelBytes, sessionOptions } = workerData;
 
 /** @type {import('onnxruntime-node').InferenceSession | undefined} */
 let session;
@@ -22,7 +22,8 @@ function toOrt(feeds) {
 parentPort.on('message', async (msg) => {
   try {
     if (msg.type === 'load') {
-      session = await ort.InferenceSession.create(modelPath, sessionOptions);
+      // modelBytes: a patched copy (extra outputs); otherwise onnxruntime reads the file itself
+      session = await ort.InferenceSession.create(modelBytes ?? modelPath, sessionOptions);
       parentPort.postMessage({
         id: msg.id,
         ok: true,

@@ -3,7 +3,12 @@ export interface QueryOutcome {
   rank: number | null;
   /** similarity of the right product, when it was listed */
   score: number | null;
+  /** this query's own threshold (per-query default); the common one when absent */
+  threshold?: number;
 }
+
+/** A negative: the best score anything in the catalog got (null: empty list) and the query's threshold. */
+export type NegativeOutcome = number | null | { top: number | null; threshold: number };
 
 export interface EvalMetrics {
   recall_at_1: number;
@@ -26,7 +31,7 @@ const round = (x: number) => Math.round(x * 10000) / 10000;
 export function computeMetrics(
   outcomes: QueryOutcome[],
   threshold: number,
-  negativeTopScores?: (number | null)[],
+  negativeTopScores?: NegativeOutcome[],
 ): EvalMetrics {
   const n = outcomes.length;
   const share = (pred: (o: QueryOutcome) => boolean) => (n ? round(outcomes.filter(pred).length / n) : 0);
@@ -36,13 +41,17 @@ export function computeMetrics(
     recall_at_5: share(within(5)),
     recall_at_10: share(within(10)),
     mrr: n ? round(outcomes.reduce((s, o) => s + (o.rank ? 1 / o.rank : 0), 0) / n) : 0,
-    above_threshold: share((o) => o.score !== null && o.score >= threshold),
+    above_threshold: share((o) => o.score !== null && o.score >= (o.threshold ?? threshold)),
     negatives_rejected:
       negativeTopScores && negativeTopScores.length
-        ? round(
-            negativeTopScores.filter((s) => s === null || s < threshold).length / negativeTopScores.length,
-          )
+        ? round(negativeTopScores.filter((n) => rejected(n, threshold)).length / negativeTopScores.length)
         : null,
     queries: n,
   };
+}
+
+function rejected(n: NegativeOutcome, threshold: number): boolean {
+  if (n === null) return true;
+  if (typeof n === 'number') return n < threshold;
+  return n.top === null || n.top < n.threshold;
 }

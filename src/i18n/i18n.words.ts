@@ -154,6 +154,18 @@ export const WORDS = {
   ),
   queryPhoto: w('Фото, по которому искали', 'The photo searched with'),
   photoClear: w('Сбросить поиск по фото', 'Clear photo search'),
+  // a search with nothing similar that kept the closest few, on request (closest=1)
+  // the slider before it is moved: each photo gets its own threshold from the server
+  thresholdAuto: w('авто', 'auto'),
+  photoClosest: w('Показать ближайшие', 'Show the closest'),
+  photoNothingSimilar: w(
+    'Похожих товаров не найдено. Может быть, вы искали:',
+    'No similar products found. Maybe you were looking for:',
+  ),
+  photoNothingSimilarHint: w(
+    'Ни один товар не похож на это фото больше, чем на посторонние картинки; ниже — самые близкие.',
+    'No product resembles this photo more than unrelated pictures do; the closest ones are below.',
+  ),
 
   // ── product page ──────────────────────────────────────────────────────────────────────────
   backToAll: w('Все товары', 'All products'),

@@ -3,6 +3,7 @@ import { activateModel } from '../search/active-model.ts';
 import type { ModelProvider } from '../search/model.provider.ts';
 import type { VectorRepository } from '../search/vector.repository.ts';
 import { createIndexer, type IndexProgress, type IndexSummary } from './indexer.service.ts';
+import type { Background } from '../search/background.service.ts';
 
 export interface IndexStatus {
   model: string;
@@ -29,6 +30,7 @@ export function createIndexJob(deps: {
   models: ModelProvider;
   logger: Logger;
   pollMs?: number;
+  background?: Background | null;
 }) {
   const { ctx, vectors, models, logger } = deps;
   const model = models.configured;
@@ -49,6 +51,7 @@ export function createIndexJob(deps: {
       embedder,
       exclusive: vectors.db.kind === 'embedded',
       onProgress: (p) => (progress = p),
+      background: deps.background,
     });
     last = await indexer.run({ signal: controller.signal });
     if ((await vectors.counts(model)).pending === 0) await activateModel(vectors, model);

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { CatalogRepository } from '../catalog/catalog.repository.ts';
 import type { MediaStore } from '../catalog/media.store.ts';
+import type { Background, BackgroundSummary } from '../search/background.service.ts';
 import type { Embedder } from '../embedding/embedding.types.ts';
 import { isAppError } from '../errors/app-error.ts';
 import type { ClaimedTask, VectorRepository } from '../search/vector.repository.ts';
@@ -32,6 +33,8 @@ export interface IndexSummary {
   seconds: number;
   images_per_s: number;
   failures: { image_id: number; product_id: number; reason: string }[];
+  /** the background gallery's state for "nothing similar", when the indexer has one */
+  background?: BackgroundSummary;
 }
 
 const LEASE_SECONDS = 120;
@@ -49,6 +52,8 @@ export function createIndexer(deps: {
   /** true when no other process can hold leases (embedded store): stale leases are released at once */
   exclusive: boolean;
   onProgress?: (p: IndexProgress) => void;
+  /** embedded and calibrated once the set is complete (background.service.ts) */
+  background?: Background | null;
 }) {
   const { catalog, vectors, media, embedder } = deps;
   const model = embedder.info.id;
@@ -150,12 +155,15 @@ export function createIndexer(deps: {
       await vectors.releaseLeases(model, worker).catch(() => {});
     }
 
+    let background: BackgroundSummary | undefined;
     const after = await vectors.counts(model);
     if (after.pending === 0 && after.embedded > 0) {
       await vectors.ensureIndex(model, embedder.info.dim);
       if (embedded > 0 || !(await vectors.calibration(model)))
         await vectors.calibrate(model, embedder.info.dim);
       await vectors.markComplete(model);
+      if (deps.background)
+        background = await deps.background.prepare(model, embedder, { catalogChanged: embedded > 0 });
     }
     const seconds = (performance.now() - started) / 1000;
     const failures = failed > 0 || options.retryFailed ? await vectors.failures(model) : [];
@@ -167,6 +175,7 @@ export function createIndexer(deps: {
       seconds: Math.round(seconds * 100) / 100,
       images_per_s: seconds > 0 ? Math.round((embedded / seconds) * 10) / 10 : 0,
       failures: failures.map((f) => ({ image_id: f.imageId, product_id: f.productId, reason: f.reason })),
+      ...(background ? { background } : {}),
     };
   }
 

@@ -1,16 +1,20 @@
 import crypto from 'node:crypto';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { ProductPage, ProductQuery } from '../catalog/catalog.types.ts';
-import type { Embedder } from '../embedding/embedding.types.ts';
+import type { Embedder, QueryFraming } from '../embedding/embedding.types.ts';
 import { appError } from '../errors/app-error.ts';
 import { resolveServingModel } from './active-model.ts';
 import type { RemoteImageFetcher } from '../remote/remote-image.fetch.ts';
 import type { ModelProvider } from './model.provider.ts';
-import { queryCrops, queryThumbnail, validateQueryImage } from './query-image.ts';
+import type { Background } from './background.service.ts';
+import { frameQuery } from './query-framing.ts';
+import { queryThumbnail, validateQueryImage } from './query-image.ts';
 import type { SavedMatch, SavedSearch, SavedSearchRepository, SaveInput } from './saved-search.repository.ts';
 import type { ImageNeighbor, VectorRepository } from './vector.repository.ts';
 
 export const MAX_RESULTS = 50;
+/** «может быть, вы искали»: how many of the closest products a search with nothing similar shows on request */
+export const CLOSEST_FEW = 5;
 const NEIGHBORS = 400; // images fetched before grouping by product: several images per product are common
 const QUERY_CACHE_SIZE = 500;
 /** how many text matches take part in text → image fusion */
@@ -28,11 +32,19 @@ export interface SearchLogger {
 
 export interface ProductList {
   result: ProductPage;
-  photoSearch?: { id: string; kind: string; count: number; queryImageUrl: string | null };
+  photoSearch?: {
+    id: string;
+    kind: string;
+    count: number;
+    queryImageUrl: string | null;
+    nothingSimilar: boolean;
+  };
 }
 
 export interface SearchOptions {
   threshold?: number | undefined;
+  /** when nothing is similar, keep the closest few instead of a 404 */
+  closest?: boolean | undefined;
   /** who searches (rate limits and the per-client cap on saved searches); absent for the CLI */
   clientKey?: string | undefined;
 }
@@ -41,6 +53,17 @@ export interface SearchOutcome {
   searchId: string;
   count: number;
   ms: number;
+  /** nothing passed the threshold; the search holds the closest few, as asked */
+  nothingSimilar: boolean;
+}
+
+export interface RankOptions {
+  /** when nothing passes: the closest few products instead of NO_MATCH («может быть, вы искали») */
+  closest?: boolean | undefined;
+  /** eval only: frame queries this way instead of the model's own (null = the whole photo only) */
+  framing?: QueryFraming | null;
+  /** eval only: 'impostor' = the catalog-wide calibrated threshold even when a gallery exists */
+  decision?: 'background' | 'impostor';
 }
 
 export function createSearchService(deps: {
@@ -53,10 +76,12 @@ export function createSearchService(deps: {
   remote: RemoteImageFetcher;
   maxImagePixels: number;
   logger: SearchLogger;
+  /** "nothing similar" measured against a background gallery; null: the impostor calibration alone */
+  background?: Background | null;
 }) {
   const { saved, catalog, models, logger } = deps;
   const limits = { maxPixels: deps.maxImagePixels };
-  const queryCache = new Map<string, Float32Array[]>();
+  const queryCache = new Map<string, Float32Array>();
   const calibrations = new Map<string, { value: number; at: number }>();
 
   function requireVectors(): VectorRepository {
@@ -83,38 +108,60 @@ export function createSearchService(deps: {
     }
   }
 
-  /** One vector per configured crop of the photo, cached by content + model. */
-  async function embedQuery(embedder: Embedder, bytes: Buffer, sha256: string): Promise<Float32Array[]> {
-    const crops = embedder.info.queryCrops ?? [1];
-    const key = `${embedder.info.id}:${crops.join(',')}:${sha256}`;
+  /** One framed vector per photo (query-framing.ts), cached by content, model and framing. */
+  async function embedQuery(
+    embedder: Embedder,
+    bytes: Buffer,
+    sha256: string,
+    framing: QueryFraming | null,
+  ): Promise<Float32Array> {
+    const key = `${embedder.info.id}:${JSON.stringify(framing)}:${sha256}`;
     const hit = queryCache.get(key);
     if (hit) {
       queryCache.delete(key); // re-insert: Map order is the LRU order
       queryCache.set(key, hit);
       return hit;
     }
-    const vectors = await embedder.embedImages(await queryCrops(bytes, crops, limits));
-    queryCache.set(key, vectors);
+    const { vector } = await frameQuery(embedder, bytes, limits, framing);
+    queryCache.set(key, vector);
     if (queryCache.size > QUERY_CACHE_SIZE) queryCache.delete(queryCache.keys().next().value!);
-    return vectors;
+    return vector;
   }
 
   /**
-   * The ranking behind every photo search (API, URL, eval): validate, embed each photo at its
-   * crops, combine several photos per crop, kNN, best image per product, threshold.
+   * The ranking behind every photo search (API, URL, eval): validate, embed each photo framed for
+   * that photo, one query for all photos, kNN, best image per product, threshold. Without an
+   * explicit threshold each query gets its own, from the background gallery (background.decision.ts).
    */
-  async function rankImages(images: Buffer[], threshold?: number) {
+  async function rankImages(images: Buffer[], threshold?: number, options: RankOptions = {}) {
     if (images.length === 0) throw appError('NO_IMAGE');
     await Promise.all(images.map((bytes) => validateQueryImage(bytes, deps.maxImagePixels)));
     const { model, embedder } = await servingEmbedder();
     const shas = images.map((b) => crypto.createHash('sha256').update(b).digest('hex'));
-    const perImage = await Promise.all(images.map((b, i) => embedQuery(embedder, b, shas[i]!)));
-    // One query: the mean direction of every crop of every photo. As good as the best crop per
-    // product in eval (docs/eval.md) at the cost of a single kNN.
-    const query = meanDirection(perImage.flat());
-    const t = threshold ?? (await defaultThresholdFor(model, embedder));
-    const matches = await rank(model, embedder.info.dim, query, t);
-    return { model, threshold: t, shas, matches };
+    const framing = options.framing === undefined ? (embedder.info.queryFraming ?? null) : options.framing;
+    const perImage = await Promise.all(images.map((b, i) => embedQuery(embedder, b, shas[i]!, framing)));
+    // One query: the mean direction of every photo's vector, at the cost of a single kNN.
+    const query = meanDirection(perImage);
+    const queryThreshold =
+      options.decision === 'impostor'
+        ? await defaultThresholdFor(model, embedder)
+        : await defaultThresholdOf(model, embedder, query);
+    const t = threshold ?? queryThreshold;
+    const neighbors = await requireVectors().nearestImages(model, embedder.info.dim, query, NEIGHBORS);
+    let matches = bestPerProduct(neighbors, t);
+    const nothingSimilar = matches.length === 0;
+    if (nothingSimilar && options.closest)
+      matches = bestPerProduct(neighbors, -Infinity).slice(0, CLOSEST_FEW);
+    return { model, threshold: t, queryThreshold, shas, matches, nothingSimilar };
+  }
+
+  /**
+   * The default threshold of one query: above its k-th most similar background image by the
+   * calibrated margin, when the model has a background gallery; else the catalog-wide calibration.
+   */
+  async function defaultThresholdOf(model: string, embedder: Embedder, query: Float32Array): Promise<number> {
+    const perQuery = deps.background ? await deps.background.thresholdFor(model) : null;
+    return perQuery ? perQuery(query) : defaultThresholdFor(model, embedder);
   }
 
   async function rank(model: string, dim: number, query: Float32Array, threshold: number, exclude?: number) {
@@ -145,8 +192,12 @@ export function createSearchService(deps: {
       throw appError('NO_MATCH');
     }
     const searchId = await saved.save(s);
-    logger.info({ kind: s.kind, model: s.model, count: s.matches.length, ms, searchId }, 'photo search');
-    return { searchId, count: s.matches.length, ms };
+    const nothingSimilar = isNothingSimilar(s);
+    logger.info(
+      { kind: s.kind, model: s.model, count: s.matches.length, ms, searchId, nothingSimilar },
+      'photo search',
+    );
+    return { searchId, count: s.matches.length, ms, nothingSimilar };
   }
 
   /**
@@ -183,9 +234,12 @@ export function createSearchService(deps: {
     textToImage,
     defaultThreshold,
 
-    async byImages(images: Buffer[], options: SearchOptions & { kind?: 'image' | 'url' } = {}) {
+    async byImages(
+      images: Buffer[],
+      options: SearchOptions & { kind?: 'image' | 'url' } = {},
+    ) {
       const started = performance.now();
-      const ranked = await rankImages(images, options.threshold);
+      const ranked = await rankImages(images, options.threshold, { closest: options.closest });
       // The same photo searched again reuses its stored thumbnail instead of making and storing another.
       const sha256 = ranked.shas[0]!;
       // (no thumbnail is made for a search that found nothing: finish refuses it unsaved)
@@ -246,6 +300,7 @@ export function createSearchService(deps: {
             id: search.id,
             kind: search.kind,
             count: search.matches.length,
+            nothingSimilar: isNothingSimilar(search),
             queryImageUrl: search.hasThumb ? `/searches/${search.id}/thumb` : null,
           },
         };
@@ -324,6 +379,14 @@ export function queryLanguage(q: string): 'ru' | 'en' | null {
   if (/[\u0400-\u04ff]/.test(q)) return 'ru';
   if (/[a-z]/i.test(q)) return 'en';
   return null;
+}
+
+/**
+ * A saved search whose matches all sit below its threshold holds the closest few of a search that
+ * found nothing similar (asked for with `closest`); no extra column needed to tell.
+ */
+export function isNothingSimilar(s: Pick<SavedSearch, 'matches' | 'threshold'>): boolean {
+  return s.matches.length > 0 && s.matches.every((m) => m.score < s.threshold);
 }
 
 /** Several photos of one thing → one query: the normalized mean of their unit vectors. */

@@ -29,6 +29,8 @@ export interface ModelCounts {
 
 export const MAX_KNN = 1000;
 
+/** float32 bytes as stored (copied: a driver's Buffer may be a view into a larger, unaligned one) */
+const toFloats = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 const toVectorText = (v: Float32Array | number[]) => `[${Array.from(v).join(',')}]`;
 const safeName = (model: string) => model.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
 
@@ -214,6 +216,71 @@ export function createVectorRepository(db: Db) {
         std,
       ]);
       return { mean, std };
+    },
+
+    /** Which background images (by file key) already have a vector for the model. */
+    async backgroundKeys(model: string): Promise<Set<string>> {
+      const { rows } = await db.query<{ k: string }>(
+        'select file_key as k from background_vectors where model = $1',
+        [model],
+      );
+      return new Set(rows.map((r) => r.k));
+    },
+
+    async saveBackground(model: string, items: { key: string; vector: Float32Array }[]) {
+      if (items.length === 0) return;
+      await db.query(
+        `insert into background_vectors (model, file_key, embedding)
+         select $1, k, v from unnest($2::text[], $3::bytea[]) as x(k, v)
+         on conflict (model, file_key) do update set embedding = excluded.embedding`,
+        [
+          model,
+          items.map((i) => i.key),
+          items.map((i) => Buffer.from(i.vector.buffer, i.vector.byteOffset, i.vector.byteLength)),
+        ],
+      );
+    },
+
+    /** Drops vectors of background images no longer on disk (a package removed or updated). */
+    async pruneBackground(model: string, keep: string[]) {
+      await db.query('delete from background_vectors where model = $1 and not (file_key = any($2::text[]))', [
+        model,
+        keep,
+      ]);
+    },
+
+    /** Keys and vectors, to seed another store with the same gallery (eval builds one per protocol). */
+    async backgroundRows(model: string): Promise<{ key: string; vector: Float32Array }[]> {
+      const { rows } = await db.query<{ k: string; e: Buffer }>(
+        'select file_key as k, embedding as e from background_vectors where model = $1 order by file_key',
+        [model],
+      );
+      return rows.map((r) => ({ key: r.k, vector: toFloats(r.e) }));
+    },
+
+    async backgroundVectors(model: string): Promise<Float32Array[]> {
+      const { rows } = await db.query<{ e: Buffer }>(
+        'select embedding as e from background_vectors where model = $1 order by file_key',
+        [model],
+      );
+      return rows.map((r) => toFloats(r.e));
+    },
+
+    async saveBackgroundCalibration(model: string, margin: number | null, k: number | null) {
+      await db.query('update embedding_models set background_margin = $2, background_k = $3 where id = $1', [
+        model,
+        margin,
+        k,
+      ]);
+    },
+
+    async backgroundCalibration(model: string): Promise<{ margin: number; k: number } | null> {
+      const { rows } = await db.query<{ margin: number | null; k: number | null }>(
+        'select background_margin::float8 as margin, background_k as k from embedding_models where id = $1',
+        [model],
+      );
+      const r = rows[0];
+      return r && r.margin !== null && r.k !== null ? { margin: r.margin, k: r.k } : null;
     },
 
     async calibration(model: string): Promise<{ mean: number; std: number } | null> {

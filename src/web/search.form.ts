@@ -14,6 +14,11 @@ const fieldsSchema = z
   .object({
     threshold: z.coerce.number().min(-1).max(1).optional(),
     url: z.string().trim().min(1).max(2048).optional(),
+    /** when nothing is similar, keep the closest few («может быть, вы искали») instead of a 404 */
+    closest: z
+      .enum(['0', '1', 'true', 'false'])
+      .transform((v) => v === '1' || v === 'true')
+      .optional(),
   })
   .strict();
 
@@ -21,6 +26,7 @@ export interface SearchForm {
   images: Buffer[];
   threshold?: number | undefined;
   url?: string | undefined;
+  closest?: boolean | undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/app.context.ts';
 import { createIndexJob, type IndexJob } from '../indexer/index.job.ts';
+import { backgroundFor } from '../search/background.service.ts';
 import { createModelProvider, type ModelProvider } from '../search/model.provider.ts';
 import { createSavedSearchRepository } from '../search/saved-search.repository.ts';
 import { createSearchService, type SearchService } from '../search/search.service.ts';
@@ -38,6 +39,7 @@ export async function createWebApp(
   const { config } = ctx;
   const models = options.models ?? createModelProvider(config);
   const vectors = ctx.stores.vectors ? createVectorRepository(ctx.stores.vectors) : null;
+  const background = vectors ? backgroundFor(config, vectors) : null;
   // The services are built before Fastify (and its logger) exists; they log through this once it does.
   const logRef: { current?: FastifyInstance['log'] } = {};
   const log = {
@@ -59,9 +61,10 @@ export async function createWebApp(
     }),
     maxImagePixels: config.maxImagePixels,
     logger: log,
+    background,
   });
   const indexJob = vectors
-    ? createIndexJob({ ctx, vectors, models, logger: log, pollMs: options.indexPollMs })
+    ? createIndexJob({ ctx, vectors, models, logger: log, pollMs: options.indexPollMs, background })
     : null;
 
   const app = await createWebServer(

@@ -527,6 +527,15 @@ describe('search by photo in chromium, with the real model and real store photos
         assert.match(page.url(), /\/products$/, 'the page and the photo stay');
         assert.ok(await page.locator('#photo-stage .cropper-crop-box').isVisible());
         await shot(page, vp, '19-nothing-similar');
+        // «может быть, вы искали»: the closest few, only when asked for
+        await Promise.all([page.waitForURL(/image_search=/), page.getByTestId('photo-closest').click()]);
+        assert.match(
+          await page.getByTestId('photo-banner-text').innerText(),
+          /^Похожих товаров не найдено\. Может быть, вы искали:$/,
+        );
+        const shown = (await scores(page)).length;
+        assert.ok(shown >= 1 && shown <= 5, `${shown} closest products`);
+        await shot(page, vp, '20-closest');
         await page.close();
       });
 

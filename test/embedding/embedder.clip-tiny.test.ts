@@ -46,7 +46,7 @@ describe('CLIP embedder on tiny towers', () => {
       dim: 512,
       hasTextTower: true,
       defaultThreshold: 0.25,
-      queryCrops: [1],
+      spatial: false,
       textLanguages: ['en'],
     });
   });

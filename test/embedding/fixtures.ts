@@ -44,5 +44,5 @@ export function testConfig(
   const clean = Object.fromEntries(
     Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined),
   );
-  return loadConfig({ ORT_THREADS: '2', ...clean }, overrides);
+  return loadConfig({ ORT_THREADS: '2', BACKGROUND_DIR: 'none', ...clean }, overrides);
 }

@@ -74,7 +74,8 @@ describe('model registry', () => {
     ]);
     assert.equal(mobilenet.hub, undefined);
     assert.equal(mobilenet.hasTextTower, false);
-    assert.deepEqual(mobilenet.vision, { input: 'input', output: 'features' });
+    // '627': the feature map before pooling, which query framing reads
+    assert.deepEqual(mobilenet.vision, { input: 'input', output: 'features', spatialOutput: '627' });
     assert.equal(mobilenet.dim, 1280);
     assert.deepEqual(mobilenet.preprocessing, {
       resizeShortestSide: 256,

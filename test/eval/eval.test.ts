@@ -69,15 +69,16 @@ describe('vitrina eval on a tiny hand-made set', () => {
     const manifest = await readManifest(path.join(dir, 'm.csv'));
     const negatives = await readNegatives(path.join(dir, 'neg.csv'));
     assert.equal(negatives[0], path.join(dir, 'neg/odd.png'));
-    const result = await runEval({
+    const run = await runEval({
       config: await testConfig(),
       embedder: createFakeEmbedder({ id: 'fake' }),
       manifest,
       negatives,
       threshold: 0.9,
     });
+    const result = run.variants[0]!;
     assert.equal(result.queries, 3);
-    assert.equal(result.groups, 3);
+    assert.equal(run.groups, 3);
     assert.equal(result.recall_at_1, 1);
     assert.equal(result.mrr, 1);
     assert.equal(result.above_threshold, 1);

@@ -17,8 +17,9 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'bin/vitrina.js'), ...args], {
       cwd: repoRoot,
-      // DEMO_ON_EMPTY=0: a test's empty catalog stays empty unless the test imports something
-      env: { ...process.env, LOG_LEVEL: 'silent', DEMO_ON_EMPTY: '0', ...env },
+      // DEMO_ON_EMPTY=0: a test's empty catalog stays empty unless the test imports something;
+      // BACKGROUND_DIR=none: no ~900 Debian images embedded by a test's indexing
+      env: { ...process.env, LOG_LEVEL: 'silent', DEMO_ON_EMPTY: '0', BACKGROUND_DIR: 'none', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -20,7 +20,11 @@ export async function tempDir(prefix = 'vitrina-test-'): Promise<string> {
 /** A config for tests: in-memory embedded DB unless a database URL is given. */
 export async function testConfig(overrides: Partial<AppConfig> = {}): Promise<AppConfig> {
   const dataDir = await tempDir();
-  return loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, { dataDir, ...overrides });
+  // no background gallery unless a test brings its own: embedding ~900 Debian images is eval's job
+  return loadConfig(
+    { DATA_DIR: dataDir, LOG_LEVEL: 'silent', BACKGROUND_DIR: 'none' },
+    { dataDir, ...overrides },
+  );
 }
 
 /** Whether this machine's PostgreSQL server answers; the server-backed tests skip with this reason otherwise. */

@@ -46,7 +46,7 @@ describe('vitrina index (child processes, real model)', () => {
       process.execPath,
       [path.join(repoRoot, 'bin/vitrina.js'), 'index', '--batch-size', '8', '--log-every', '8'],
       {
-        env: { ...process.env, ...env, LOG_LEVEL: 'silent' },
+        env: { ...process.env, BACKGROUND_DIR: 'none', ...env, LOG_LEVEL: 'silent' },
         stdio: ['ignore', 'ignore', 'pipe'],
       },
     );

@@ -9,6 +9,8 @@ import { createIndexer } from '../../src/indexer/indexer.service.ts';
 import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createVectorRepository } from '../../src/search/vector.repository.ts';
 import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
+import { dot } from '../../src/embedding/vector.math.ts';
+import { frameQuery } from '../../src/search/query-framing.ts';
 import { PHOTOS } from '../embedding/fixtures.ts';
 import { multipart } from '../helpers/multipart.ts';
 import { groceryDir, mobilenetDir, tempDir, testConfig } from '../helpers/test-env.ts';
@@ -64,7 +66,7 @@ describe('photo search through query crops with the real mobilenetv2-int8', () =
   };
 
   it('embeds the query at several crops and ranks the photographed product first', async () => {
-    assert.ok((embedder.info.queryCrops?.length ?? 1) > 1, 'the model is configured with query crops');
+    assert.ok((embedder.info.queryFraming?.crops.length ?? 0) > 0, 'the model frames queries with crops');
     for (const [photo, sku] of [
       [PHOTOS.apple1, 'GS'],
       [PHOTOS.milk, 'MILK'],
@@ -74,6 +76,24 @@ describe('photo search through query crops with the real mobilenetv2-int8', () =
       const list = await web.app.inject({ method: 'GET', url: `/api${res.json().redirect}` });
       assert.equal(list.json().items[0].sku, sku, `${path.basename(photo)} → ${sku}`);
     }
+  });
+
+  it('frames each photo: crops join a store photo, a product shot on white keeps its whole view', async () => {
+    const limits = { maxPixels: 50_000_000 };
+    const framing = embedder.info.queryFraming!;
+    const store = await frameQuery(embedder, await fs.readFile(PHOTOS.tomato), limits, framing);
+    assert.ok(store.cropsUsed.length > 0, 'a busy store photo is zoomed into');
+    const shot = await frameQuery(embedder, await fs.readFile(PHOTOS.asparagusIconic), limits, framing);
+    assert.deepEqual(shot.cropsUsed, [], 'a product on a plain background is not cut');
+    const [whole] = await embedder.embedImages([PHOTOS.asparagusIconic]);
+    assert.ok(dot(shot.vector, whole!) > 0.9999);
+    // a crop that no longer shows what the photo shows stays out, whatever the border says
+    const strict = await frameQuery(embedder, await fs.readFile(PHOTOS.tomato), limits, {
+      ...framing,
+      minAgreement: 0.999,
+    });
+    assert.deepEqual(strict.cropsUsed, []);
+    for (const f of [store, shot, strict]) assert.ok(Math.abs(Math.hypot(...f.vector) - 1) < 1e-5);
   });
 
   it('refuses a truncated photo with IMAGE_UNDECODABLE (400) in the crop step, not a 500', async () => {

@@ -7,6 +7,7 @@ import { activateModel } from '../../search/active-model.ts';
 import { createVectorRepository } from '../../search/vector.repository.ts';
 import { parseCliArgs } from '../cli.args.ts';
 import type { CliCommand } from '../cli.types.ts';
+import { backgroundFor } from '../../search/background.service.ts';
 
 const usage =
   'index [--model M] [--force] [--retry-failed] [--activate] [--batch-size N] [--log-every N] [--json]';
@@ -53,6 +54,7 @@ export const indexCommand: CliCommand = {
         media: ctx.media,
         embedder,
         exclusive: ctx.stores.vectors.kind === 'embedded',
+        background: backgroundFor(config, vectors),
         onProgress: createIndexProgressReporter(
           { isTty: io.isTty, write: (s) => process.stderr.write(s) },
           logEvery,

@@ -67,4 +67,25 @@ export const vectorMigrations: Migration[] = [
       );
     },
   },
+  {
+    version: 4,
+    name: 'background gallery for "nothing similar"',
+    async up(tx) {
+      // Vectors of images of things that are not products (Debian wallpapers, clip art), one set per
+      // model: what a query scores against them is the yardstick for "nothing similar". Never
+      // searched by kNN, so plain float32 bytes (a fast read) instead of a vector column.
+      await tx.query(`
+        create table background_vectors (
+          model text not null,
+          file_key text not null,
+          embedding bytea not null,
+          primary key (model, file_key)
+        )`);
+      // The margin over the query's k-th most similar background image that the best product must
+      // reach, calibrated per model and catalog when a vector set completes.
+      await tx.query(
+        'alter table embedding_models add column background_margin real, add column background_k int',
+      );
+    },
+  },
 ];

@@ -32,6 +32,7 @@ if (modal && openButton) {
   const sliderValue = document.getElementById('photo-threshold-value');
   const errorBox = document.getElementById('photo-error');
   const submit = document.getElementById('photo-submit');
+  const closestButton = document.getElementById('photo-closest');
   const maxBytes = Number(modal.dataset.maxBytes);
 
   let cropper = null;
@@ -82,6 +83,7 @@ if (modal && openButton) {
   }
 
   function reset() {
+    closestButton.classList.add('hidden');
     destroyCropper();
     file = null;
     rotation = 0;
@@ -286,15 +288,17 @@ if (modal && openButton) {
     sliderValue.textContent = `${Math.round(Number(slider.value) * 100)}%`;
   });
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
+  async function search(closest) {
     showError('');
+    closestButton.classList.add('hidden');
     const body = new FormData();
     if (file) body.append('image', await photoBlob(), file.name || 'photo.jpg');
     else if (urlInput.value.trim()) body.append('url', urlInput.value.trim());
     else return;
-    // Untouched, the server applies its own calibrated default (the slider shows the same value).
+    // Untouched («авто»), the server gives each photo its own threshold, measured against unrelated
+    // pictures; moved, the slider is a plain cosine cut-off.
     if (thresholdTouched) body.append('threshold', slider.value);
+    if (closest) body.append('closest', '1');
     submit.disabled = true;
     submit.textContent = t('searching');
     try {
@@ -309,10 +313,18 @@ if (modal && openButton) {
       }
       // `message` is in the page's language; `error` is English, for programs.
       showError(reply.message || t('photoFailed'));
+      // «Похожих товаров не найдено»: the closest few only when the person asks for them
+      if (reply.code === 'NO_MATCH') closestButton.classList.remove('hidden');
     } catch {
       showError(t('photoNoAnswer'));
     }
     submit.textContent = t('find');
     refreshSubmit();
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void search(false);
   });
+  closestButton.addEventListener('click', () => void search(true));
 }

@@ -57,7 +57,13 @@ export interface ListDeps {
   /** resolves image_search ids; provided by the photo-search feature */
   listProducts(query: ProductListQuery): Promise<{
     result: ProductPage;
-    photoSearch?: { id: string; kind: string; count: number; queryImageUrl: string | null };
+    photoSearch?: {
+      id: string;
+      kind: string;
+      count: number;
+      queryImageUrl: string | null;
+      nothingSimilar?: boolean;
+    };
   }>;
   /** whether «По фото» and «Похожие» can be used now, and why not */
   photoAvailability(): Promise<PhotoAvailability>;

@@ -37,6 +37,7 @@ function replyWithSearch(reply: FastifyReply, request: FastifyRequest, outcome: 
     search_id: outcome.searchId,
     count: outcome.count,
     redirect: `/products?image_search=${outcome.searchId}`,
+    ...(outcome.nothingSimilar ? { nothing_similar: true } : {}),
   });
 }
 
@@ -79,9 +80,10 @@ export function registerSearchRoutes(
   async function photoSearch(request: FastifyRequest, reply: FastifyReply) {
     const form = await readSearchForm(request, { maxBytes: config.uploadMaxBytes });
     if (form.images.length > 0 && form.url) throw appError('IMAGE_AND_URL');
+    const options = { threshold: form.threshold, closest: form.closest, clientKey: clientKey(request) };
     const outcome = form.url
-      ? await search.byUrl(form.url, { threshold: form.threshold, clientKey: clientKey(request) })
-      : await search.byImages(form.images, { threshold: form.threshold, clientKey: clientKey(request) });
+      ? await search.byUrl(form.url, options)
+      : await search.byImages(form.images, options);
     return replyWithSearch(reply, request, outcome);
   }
 

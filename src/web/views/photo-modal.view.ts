@@ -1,4 +1,4 @@
-import { formatBytes, formatScore } from '../../i18n/i18n.format.ts';
+import { formatBytes } from '../../i18n/i18n.format.ts';
 import { wordsFor } from '../../i18n/i18n.translate.ts';
 import type { WordKey } from '../../i18n/i18n.words.ts';
 import type { PhotoAvailability } from '../../search/photo-availability.ts';
@@ -205,7 +205,7 @@ export function photoModal(ctx: PageContext, options: { threshold: number; uploa
             <span class="flex items-center justify-between text-slate-700"
               ><span>${t('threshold')}</span
               ><output id="photo-threshold-value" for="photo-threshold" class="font-mono text-violet-700"
-                >${formatScore(options.threshold)}</output
+                >${t('thresholdAuto')}</output
               ></span
             >
             <input
@@ -227,6 +227,14 @@ export function photoModal(ctx: PageContext, options: { threshold: number; uploa
             class="mt-3 hidden rounded-lg bg-red-50 px-3 py-2 text-sm text-red-700"
             data-testid="photo-error"
           ></p>
+          <button
+            type="button"
+            id="photo-closest"
+            class="mt-2 hidden text-sm font-medium text-violet-700 underline hover:text-violet-900"
+            data-testid="photo-closest"
+          >
+            ${t('photoClosest')}
+          </button>
         </div>
         <div class="flex justify-end gap-3 border-t border-slate-100 px-4 py-3 sm:px-6 sm:py-4">
           <button

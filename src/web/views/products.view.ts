@@ -16,6 +16,8 @@ export interface PhotoSearchBanner {
   kind: string;
   count: number;
   queryImageUrl: string | null;
+  /** nothing passed the threshold: these are the closest few, asked for («может быть, вы искали») */
+  nothingSimilar?: boolean;
 }
 
 export interface ProductsView {
@@ -197,8 +199,12 @@ function photoBanner(ctx: PageContext, view: ProductsView) {
   >
     ${banner.queryImageUrl ? html`<img src="${banner.queryImageUrl}" alt="${t('queryPhoto')}" width="64" height="64" class="h-16 w-16 shrink-0 rounded-lg bg-white object-contain ring-1 ring-violet-200" />` : ''}
     <div class="min-w-0 flex-[1_1_12rem]">
-      <p class="font-medium text-violet-900">${count}</p>
-      <p class="hidden text-sm text-violet-800/80 sm:block">${t('photoResultsHint')}</p>
+      <p class="font-medium text-violet-900" data-testid="photo-banner-text">
+        ${banner.nothingSimilar ? t('photoNothingSimilar') : count}
+      </p>
+      <p class="hidden text-sm text-violet-800/80 sm:block">
+        ${t(banner.nothingSimilar ? 'photoNothingSimilarHint' : 'photoResultsHint')}
+      </p>
     </div>
     <a
       href="${clear}"
