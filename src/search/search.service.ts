@@ -234,10 +234,7 @@ export function createSearchService(deps: {
     textToImage,
     defaultThreshold,
 
-    async byImages(
-      images: Buffer[],
-      options: SearchOptions & { kind?: 'image' | 'url' } = {},
-    ) {
+    async byImages(images: Buffer[], options: SearchOptions & { kind?: 'image' | 'url' } = {}) {
       const started = performance.now();
       const ranked = await rankImages(images, options.threshold, { closest: options.closest });
       // The same photo searched again reuses its stored thumbnail instead of making and storing another.
