@@ -7,8 +7,8 @@ import { appError } from '../errors/app-error.ts';
 import { clientKey } from './client-key.ts';
 
 /**
- * Timeouts for the HTTP server: a client must send its headers within HEADERS_TIMEOUT and the
- * whole request within requestTimeoutMs; idle keep-alive connections close after a few seconds.
+ * Timeouts for the HTTP server: a client must send its headers within 10 s and the whole request
+ * within requestTimeoutMs.
  * Node's defaults (5 min per request, no socket timeout) let one slow client hold a connection.
  */
 export function serverTimeouts(config: Pick<AppConfig, 'requestTimeoutMs'>) {
@@ -16,7 +16,9 @@ export function serverTimeouts(config: Pick<AppConfig, 'requestTimeoutMs'>) {
   return {
     requestTimeout,
     connectionTimeout: requestTimeout + 5_000, // an idle socket (nothing sent at all)
-    keepAliveTimeout: 5_000,
+    // keepAliveTimeout stays Fastify's 72 s: an idle socket between requests costs a descriptor, and a
+    // short one turns any stall of the server's event loop (indexing on 2 cores: seconds) into
+    // connections reset under a client's next request. Partial requests are what the timeouts cut.
     http: {
       headersTimeout: Math.min(10_000, requestTimeout),
       // how often those two are checked (Node's default 30 s would let a slow client stay 30 s longer)

@@ -109,7 +109,8 @@ describe('vitrina import', () => {
 
   it('imports JSON Lines with image URLs fetched over HTTP, and refuses oversize or slow downloads', async () => {
     const small = await createAppContext(
-      await testConfig({ fetchMaxBytes: 1024 * 1024, fetchTimeoutMs: 500, allowPrivateUrls: true }),
+      // 1.5 s: well under /slow.png's 3 s, and enough for /endless.png's first MB on a loaded machine
+      await testConfig({ fetchMaxBytes: 1024 * 1024, fetchTimeoutMs: 1500, allowPrivateUrls: true }),
     );
     try {
       const lines = [
