@@ -234,6 +234,9 @@ interface Reply {
   count: number;
 }
 
+/** Searches need a signed-in user or a token, as for any script: one viewer token per run. */
+let authorization = '';
+
 function post(agent: http.Agent, port: number, req: { body: Buffer; contentType: string }): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const t = nowMs();
@@ -248,6 +251,7 @@ function post(agent: http.Agent, port: number, req: { body: Buffer; contentType:
           'content-type': req.contentType,
           'content-length': req.body.length,
           accept: 'application/json',
+          authorization,
         },
       },
       (res) => {
@@ -320,6 +324,8 @@ async function benchModel(base: AppContext, model: BenchModel, images: Buffer[])
     timedEmbedder(await openBenchEmbedder(model, config), clock),
   );
   const web = await createWebApp(ctx, { logger: false, models: provider, indexOnStart: false });
+  const bench = { userId: null, label: 'bench:search', address: null };
+  authorization = `Bearer ${(await base.tokens.create({ name: `bench ${Date.now()}`, role: 'viewer' }, bench)).token}`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   try {
     await provider.get(model.id);

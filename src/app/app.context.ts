@@ -1,3 +1,8 @@
+import { createAuditRepository } from '../auth/audit.repository.ts';
+import { createAuthService } from '../auth/auth.service.ts';
+import { createTokenService } from '../auth/token.service.ts';
+import { createTokensRepository } from '../auth/tokens.repository.ts';
+import { createUsersRepository } from '../auth/users.repository.ts';
 import { createCatalogRepository } from '../catalog/catalog.repository.ts';
 import { createCatalogService } from '../catalog/catalog.service.ts';
 import { createImportService } from '../catalog/catalog.import.ts';
@@ -24,6 +29,9 @@ export async function createAppContext(config: AppConfig) {
     }),
     limits: { maxImagePixels: config.maxImagePixels },
   });
+  const audit = createAuditRepository(stores.catalog);
+  const auth = createAuthService({ users: createUsersRepository(stores.catalog), audit, limits: config });
+  const tokens = createTokenService({ tokens: createTokensRepository(stores.catalog), audit });
   return {
     config,
     stores,
@@ -31,6 +39,9 @@ export async function createAppContext(config: AppConfig) {
     media,
     catalog,
     importer,
+    audit,
+    auth,
+    tokens,
     close: () => stores.close(),
   };
 }

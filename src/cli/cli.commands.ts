@@ -6,6 +6,8 @@ import { importCommand } from './commands/import.command.ts';
 import { indexCommand } from './commands/index.command.ts';
 import { modelCommand } from './commands/model.command.ts';
 import { serveCommand } from './commands/serve.command.ts';
+import { tokenCommand } from './commands/token.command.ts';
+import { userCommand } from './commands/user.command.ts';
 
 export const commands: CliCommand[] = [
   serveCommand,
@@ -15,4 +17,6 @@ export const commands: CliCommand[] = [
   embedCommand,
   modelCommand,
   evalCommand,
+  userCommand,
+  tokenCommand,
 ];

@@ -40,6 +40,9 @@ export function loadConfig(
     searchMaxPending: e.SEARCH_MAX_PENDING,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY,
+    publicCatalog: e.PUBLIC_CATALOG,
+    sessionIdleHours: e.SESSION_IDLE_HOURS,
+    sessionMaxDays: e.SESSION_MAX_DAYS,
     logLevel: e.LOG_LEVEL,
     ...overrides,
   };

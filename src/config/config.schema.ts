@@ -71,6 +71,14 @@ export const envSchema = z.object({
     .refine((v) => typeof v === 'boolean' || /^[0-9a-fA-F.:/,\s]+$/.test(v), {
       message: 'expected 0, 1 or a comma-separated list of proxy addresses/CIDRs',
     }),
+  /** anonymous visitors may browse and search read-only; everything else still needs sign-in */
+  PUBLIC_CATALOG: flag.default(false),
+  SESSION_IDLE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(72),
+  SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -105,5 +113,8 @@ export interface AppConfig {
   searchMaxPending: number;
   requestTimeoutMs: number;
   trustProxy: boolean | string;
+  publicCatalog: boolean;
+  sessionIdleHours: number;
+  sessionMaxDays: number;
   logLevel: Env['LOG_LEVEL'];
 }

@@ -112,20 +112,6 @@ export function createSavedSearchRepository(db: Db, ttlDays: number, perClient =
       return rows[0]?.t ?? null;
     },
 
-    async list(
-      ids: string[],
-    ): Promise<(Pick<SavedSearch, 'id' | 'kind' | 'createdAt' | 'hasThumb'> & { count: number })[]> {
-      const { rows } = await db.query<
-        Pick<SavedSearch, 'id' | 'kind' | 'createdAt' | 'hasThumb'> & { count: number }
-      >(
-        `select id, kind, created_at as "createdAt", thumb_sha256 is not null as "hasThumb", jsonb_array_length(matches) as count
-         from saved_searches where id = any($1::text[]) and (expires_at is null or expires_at > now())
-         order by created_at desc`,
-        [ids],
-      );
-      return rows;
-    },
-
     /** Deletes expired searches, then thumbnails no search uses any more. */
     async purgeExpired(): Promise<{ searches: number; thumbs: number }> {
       const searches = await db.query('delete from saved_searches where expires_at < now()');

@@ -318,8 +318,6 @@ export function createSearchService(deps: {
     /** Deletes expired saved searches and the thumbnails no search uses any more. */
     purgeExpired: () => saved.purgeExpired(),
 
-    history: (ids: string[]) => (ids.length ? saved.list(ids) : Promise.resolve([])),
-
     available(): { available: boolean; reason?: string } {
       if (!deps.vectors) return { available: false, reason: deps.vectorError ?? 'no vector store' };
       const state = models.state();

@@ -5,6 +5,7 @@ import { createIndexJob, type IndexJob } from '../indexer/index.job.ts';
 import { backgroundFor } from '../search/background.service.ts';
 import { createModelProvider, type ModelProvider } from '../search/model.provider.ts';
 import { createSavedSearchRepository } from '../search/saved-search.repository.ts';
+import { createSearchHistoryRepository } from '../search/search-history.repository.ts';
 import { createSearchService, type SearchService } from '../search/search.service.ts';
 import { createVectorRepository } from '../search/vector.repository.ts';
 import { createRemoteImageFetcher } from '../remote/remote-image.fetch.ts';
@@ -95,8 +96,9 @@ export async function createWebApp(
         await instance.register(fastifyMultipart, {
           limits: { fileSize: config.uploadMaxBytes, files: 8, fields: 10, parts: 20, fieldSize: 4096 },
         });
-        registerSearchRoutes(instance, { search, indexJob, config });
-        registerSearchesPage(instance, { search });
+        const history = createSearchHistoryRepository(ctx.stores.catalog);
+        registerSearchRoutes(instance, { search, history, indexJob, config });
+        registerSearchesPage(instance, { history });
       },
     },
     options,

@@ -58,10 +58,17 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
       .status(error.status)
       .send({ success: false, code: error.code, error: error.message, message: error.in(lang) });
   }
+  const p = request.principal;
+  const account = p?.kind === 'user' ? { email: p.user.email, role: p.user.role } : null;
   return reply
     .status(error.status)
     .type('text/html; charset=utf-8')
     .send(
-      errorPage({ lang, t: translator(lang), url: request.url }, error.status, error.code, error.in(lang)),
+      errorPage(
+        { lang, t: translator(lang), url: request.url, account },
+        error.status,
+        error.code,
+        error.in(lang),
+      ),
     );
 }

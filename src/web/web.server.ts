@@ -6,6 +6,8 @@ import { assetsDir, loadCss, packageDir } from './assets.build.ts';
 import { registerCatalogRoutes, type ListDeps } from './routes/catalog.routes.ts';
 import { registerMediaRoutes } from './routes/media.routes.ts';
 import { createThumbnailer } from './thumbnails.ts';
+import { allow, allowPrefixes } from '../auth/auth.plugin.ts';
+import { installWebAuth } from './web.auth.ts';
 import { installErrorHandling } from './web.errors.ts';
 import {
   refuseCrossSiteWrites,
@@ -44,6 +46,8 @@ export async function createWebServer(
   await registerSecurityHeaders(app);
   await registerRateLimits(app);
   refuseCrossSiteWrites(app);
+  await installWebAuth(app, ctx);
+  allowPrefixes(app, ['/assets/', '/vendor/cropperjs/'], 'public'); // static files: no data
   app.get('/assets/app.css', (_request, reply) =>
     reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(css),
   );
@@ -74,7 +78,7 @@ export async function createWebServer(
     photoThreshold: extra.photoThreshold,
   });
 
-  app.get('/api/health', async () => {
+  app.get('/api/health', allow('public'), async () => {
     let catalog = 'ok';
     try {
       await ctx.stores.catalog.query('select 1');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import sharp from 'sharp';
 import { createAppContext, type AppContext } from '../../src/app/app.context.ts';
+import { SESSION_COOKIE } from '../../src/auth/auth.plugin.ts';
 import { readGroceryDemo } from '../../src/catalog/catalog.demo.ts';
 import type { AppConfig } from '../../src/config/config.schema.ts';
 import { createEmbedder } from '../../src/embedding/embedder.factory.ts';
@@ -14,6 +15,7 @@ import { createIndexer } from '../../src/indexer/indexer.service.ts';
 import { createModelProvider, type EmbedderLoader } from '../../src/search/model.provider.ts';
 import { createVectorRepository } from '../../src/search/vector.repository.ts';
 import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
+import { signedInClient, type TestClient } from '../helpers/auth-client.ts';
 import { groceryDir, mobilenetDir, repoRoot, testConfig } from '../helpers/test-env.ts';
 
 /**
@@ -53,6 +55,14 @@ const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
   "connect-src 'self'; object-src 'none'; frame-ancestors 'none'";
 
+/** Serves every page of this app under the test's Content-Security-Policy. */
+export function applyTestCsp(web: WebApp): void {
+  web.app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('content-security-policy', CSP);
+    return payload;
+  });
+}
+
 export interface DemoStore {
   ctx: AppContext;
   /** the store's model: real MobileNet or the fake embedder */
@@ -66,6 +76,8 @@ export interface DemoApp {
   ctx: AppContext;
   web: WebApp;
   base: string;
+  /** a signed-in viewer of this store (its session works on every app over the same store) */
+  viewer: TestClient;
   close(): Promise<void>;
 }
 
@@ -120,10 +132,7 @@ export async function serveDemo(
     indexOnStart: false,
     models: createModelProvider(config, options.loader ?? store.loader),
   });
-  web.app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('content-security-policy', CSP);
-    return payload;
-  });
+  applyTestCsp(web);
   await web.app.listen({ port: 0, host: '127.0.0.1' });
   // Let the model finish loading, so the page's state is the steady one.
   await web.models.get(config.model).catch(() => {});
@@ -131,6 +140,7 @@ export async function serveDemo(
     ctx,
     web,
     base: `http://127.0.0.1:${(web.app.server.address() as AddressInfo).port}`,
+    viewer: await signedInClient(web.app, ctx, { role: 'viewer' }),
     close: () => web.close(),
   };
 }
@@ -166,11 +176,14 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A person's browser at this size, in Russian; any script error or CSP refusal fails the test. */
+/**
+ * A person's browser at this size, in Russian, signed in as `as` (its session cookie; cookies are
+ * per host, so it holds for every app on 127.0.0.1); any script error or CSP refusal fails the test.
+ */
 export async function openContext(
   browser: Browser,
   vp: Viewport,
-  options: { javaScriptEnabled?: boolean } = {},
+  options: { javaScriptEnabled?: boolean; as?: TestClient } = {},
 ): Promise<{ context: BrowserContext; problems: string[] }> {
   const phone = vp.name === 'phone';
   const context = await browser.newContext({
@@ -181,9 +194,17 @@ export async function openContext(
     deviceScaleFactor: phone ? 2 : 1,
     javaScriptEnabled: options.javaScriptEnabled ?? true,
   });
+  if (options.as) await signInContext(context, options.as);
   const problems: string[] = [];
   context.on('page', (page) => watch(page, problems));
   return { context, problems };
+}
+
+/** Gives a browser context the session of a client made by the auth test helper. */
+export async function signInContext(context: BrowserContext, client: TestClient): Promise<void> {
+  await context.addCookies([
+    { name: SESSION_COOKIE, value: client.secret, domain: '127.0.0.1', path: '/', httpOnly: true },
+  ]);
 }
 
 function watch(page: Page, problems: string[]) {

@@ -6,6 +6,7 @@ import {
   assertNoHorizontalScroll,
   launchBrowser,
   openContext,
+  signInContext,
   shot,
   skipReason,
   startDemoApp,
@@ -39,7 +40,7 @@ describe('the catalog in chromium, as a buyer uses it', { skip }, () => {
       const phone = vp.name === 'phone';
       let context: BrowserContext;
       let problems: string[];
-      before(async () => ({ context, problems } = await openContext(browser, vp)));
+      before(async () => ({ context, problems } = await openContext(browser, vp, { as: app.viewer })));
       afterEach(() => assert.deepEqual(problems.splice(0), [], 'no script errors, no CSP refusals'));
       after(() => context.close());
 
@@ -221,6 +222,7 @@ describe('the catalog in chromium, as a buyer uses it', { skip }, () => {
           isMobile: true,
           hasTouch: true,
         });
+        await signInContext(narrow, app.viewer);
         const page = await narrow.newPage();
         for (const path of ['/products', '/products?q=apple&category=Fruit', '/searches', '/products/1']) {
           await page.goto(`${app.base}${path}`);

@@ -80,7 +80,7 @@ describe('search by photo in chromium, with the real model and real store photos
       const phone = vp.name === 'phone';
       let context: BrowserContext;
       let problems: string[];
-      before(async () => ({ context, problems } = await openContext(browser, vp)));
+      before(async () => ({ context, problems } = await openContext(browser, vp, { as: app.viewer })));
       afterEach(() => assert.deepEqual(problems.splice(0), [], 'no script errors, no CSP refusals'));
       after(() => context.close());
 
@@ -210,11 +210,21 @@ describe('search by photo in chromium, with the real model and real store photos
         const direct = new FormData();
         direct.append('image', new Blob([fs.readFileSync(ASPARAGUS)], { type: 'image/jpeg' }), 'a.jpg');
         const reply = await (
-          await fetch(`${app.base}/api/search-by-image`, { method: 'POST', body: direct })
+          await fetch(`${app.base}/api/search-by-image`, {
+            method: 'POST',
+            body: direct,
+            headers: app.viewer.headers,
+          })
         ).json();
         const id = new URL(page.url()).searchParams.get('image_search');
         const items = async (search: string) =>
-          (await (await fetch(`${app.base}/api/products?image_search=${search}&per_page=100`)).json()).items;
+          (
+            await (
+              await fetch(`${app.base}/api/products?image_search=${search}&per_page=100`, {
+                headers: app.viewer.headers,
+              })
+            ).json()
+          ).items;
         assert.deepEqual(await items(id!), await items(reply.search_id));
         const s = await scores(page);
         assert.ok(s.length > 0);
@@ -455,7 +465,7 @@ describe('search by photo in chromium, with the real model and real store photos
       });
 
       it('«Похожие» works without JavaScript too', async () => {
-        const plain = await openContext(browser, vp, { javaScriptEnabled: false });
+        const plain = await openContext(browser, vp, { javaScriptEnabled: false, as: app.viewer });
         const page = await plain.context.newPage();
         await page.goto(`${app.base}/products?q=banana`);
         await page.getByRole('button', { name: 'Похожие' }).first().click();

@@ -53,7 +53,7 @@ describe('when search by photo cannot work, the page says why and what fixes it'
 
   for (const vp of VIEWPORTS) {
     it(`keeps «По фото» visible but disabled, with the reason on a notice and on tap (${vp.name})`, async () => {
-      const { context, problems } = await openContext(browser, vp);
+      const { context, problems } = await openContext(browser, vp, { as: noModel.viewer });
       const page = await context.newPage();
       await page.goto(`${noModel.base}/products`);
       const button = page.getByRole('button', { name: 'По фото' });
@@ -90,7 +90,7 @@ describe('when search by photo cannot work, the page says why and what fixes it'
   // After the states above: this indexes the store.
   for (const vp of VIEWPORTS) {
     it(`refuses a link to a private address, in Russian (${vp.name})`, async () => {
-      const { context, problems } = await openContext(browser, vp);
+      const { context, problems } = await openContext(browser, vp, { as: noModel.viewer });
       const page = await context.newPage();
       const app = await indexedStrictLinks();
       await page.goto(`${app.base}/products`);

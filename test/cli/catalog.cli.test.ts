@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { createAppContext } from '../../src/app/app.context.ts';
+import { loadConfig } from '../../src/config/config.load.ts';
 import { writeFixtureCatalog } from '../catalog/catalog.fixture.ts';
 import { lastJsonLine, runCli } from '../helpers/run-cli.ts';
 import { groceryDir, tempDir } from '../helpers/test-env.ts';
@@ -45,6 +47,22 @@ describe('vitrina CLI (catalog)', () => {
     const bad = await runCli(['import', path.join(dir, 'all-bad.csv')], { DATA_DIR: dataDir });
     assert.equal(bad.code, 1);
     assert.match(bad.stdout, /imported 0, updated 0, failed 2/);
+
+    // every import is in the audit log, with the shell user who ran it
+    const ctx = await createAppContext(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+    try {
+      const log = await ctx.audit.list({ action: 'import' });
+      assert.deepEqual(
+        log.map((e) => [e.subject, e.details]),
+        [
+          [path.join(dir, 'all-bad.csv'), { imported: 0, updated: 0, failed: 2 }],
+          [file, { imported: 7, updated: 0, failed: 1 }],
+        ],
+      );
+      assert.match(log[0]!.actor, /^cli \(/);
+    } finally {
+      await ctx.close();
+    }
   });
 
   it('refuses a second process on the same embedded database with a clear message', async () => {

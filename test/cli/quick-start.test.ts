@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { adminFromSetupLink, signInOverHttp, type HttpCredentials } from '../helpers/auth-client.ts';
 import { startServe } from '../helpers/serve-process.ts';
 import { groceryDir, mobilenetDir, tempDir } from '../helpers/test-env.ts';
 
@@ -12,6 +13,7 @@ const missing = fs.existsSync(path.join(groceryDir, 'dataset/classes.csv'))
 describe('the README quick start: `npm start` on a fresh clone', { skip: missing }, () => {
   it('imports the demo into an empty catalog and states the model situation with the command that fixes it', async () => {
     const dataDir = await tempDir();
+    let admin: HttpCredentials;
     // The default model (CLIP) cannot be downloaded here: its hub is a closed local port.
     const first = await startServe({ DATA_DIR: dataDir, HF_ENDPOINT: 'http://127.0.0.1:9' });
     try {
@@ -20,15 +22,17 @@ describe('the README quick start: `npm start` on a fresh clone', { skip: missing
       await first.waitFor(/is listening on/);
       await first.waitFor(/Search by photo is off: .+/);
       const fix = await first.waitFor(/Fix: MODEL=mobilenetv2-int8 MODEL_DIR=\S+ npm start/);
+      // the second step of the quick start: the printed one-time link makes the administrator
+      admin = await adminFromSetupLink(await first.waitFor(/http:\/\/\S+\/setup\/[\w-]{43}/));
       const page = await (
-        await fetch(`${first.base}/products`, { headers: { 'accept-language': 'ru-RU' } })
+        await fetch(`${first.base}/products`, { headers: { 'accept-language': 'ru-RU', ...admin.headers } })
       ).text();
       assert.match(page, /data-testid="total">81 товар</);
       assert.match(page, /id="photo-search-open"\s+aria-disabled="true"/);
       assert.match(page, /модель распознавания «clip-vit-b32» не загружена/);
       assert.ok(page.includes(fix.replace('Fix: ', '')), 'the page gives the same command');
       const prices = (await (
-        await fetch(`${first.base}/api/products?sort=price_asc&per_page=100`)
+        await fetch(`${first.base}/api/products?sort=price_asc&per_page=100`, { headers: admin.headers })
       ).json()) as {
         items: { price: number; currency: string; supplier: string }[];
       };
@@ -47,8 +51,11 @@ describe('the README quick start: `npm start` on a fresh clone', { skip: missing
     try {
       await second.waitFor(/Search by photo: ready \(model mobilenetv2-int8\)/);
       assert.doesNotMatch(second.log(), /importing the Grocery Store demo/);
+      await second.waitFor(/is listening on/);
+      assert.doesNotMatch(second.log(), /\/setup\//, 'no setup link once an administrator exists');
+      const { headers } = await signInOverHttp(second.base, admin!.email, admin!.password);
       for (let i = 0; ; i++) {
-        const status = (await (await fetch(`${second.base}/api/index/status`)).json()) as {
+        const status = (await (await fetch(`${second.base}/api/index/status`, { headers })).json()) as {
           embedded: number;
           running: boolean;
         };
@@ -60,13 +67,15 @@ describe('the README quick start: `npm start` on a fresh clone', { skip: missing
       const form = new FormData();
       form.append('image', new Blob([photo], { type: 'image/jpeg' }), 'banana.jpg');
       const reply = (await (
-        await fetch(`${second.base}/api/search-by-image`, { method: 'POST', body: form })
+        await fetch(`${second.base}/api/search-by-image`, { method: 'POST', body: form, headers })
       ).json()) as {
         success: boolean;
         redirect: string;
       };
       assert.equal(reply.success, true, JSON.stringify(reply));
-      const top = (await (await fetch(`${second.base}/api${reply.redirect}&per_page=5`)).json()) as {
+      const top = (await (
+        await fetch(`${second.base}/api${reply.redirect}&per_page=5`, { headers })
+      ).json()) as {
         items: { name: string }[];
       };
       assert.ok(

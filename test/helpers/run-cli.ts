@@ -8,11 +8,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `vitrina <args>` as a user would, in a child process. */
+/** Runs `vitrina <args>` as a user would, in a child process; `input` is piped to its stdin. */
 export function runCli(
   args: string[],
   env: Record<string, string | undefined> = {},
   timeoutMs = 120_000,
+  input?: string,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'bin/vitrina.js'), ...args], {
@@ -20,12 +21,13 @@ export function runCli(
       // DEMO_ON_EMPTY=0: a test's empty catalog stays empty unless the test imports something;
       // BACKGROUND_DIR=none: no ~900 Debian images embedded by a test's indexing
       env: { ...process.env, LOG_LEVEL: 'silent', DEMO_ON_EMPTY: '0', BACKGROUND_DIR: 'none', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (input !== undefined) child.stdin!.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {

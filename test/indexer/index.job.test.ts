@@ -7,6 +7,7 @@ import { createFakeEmbedder } from '../../src/embedding/embedder.fake.ts';
 import type { Embedder } from '../../src/embedding/embedding.types.ts';
 import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
+import { signedInClient, type TestClient } from '../helpers/auth-client.ts';
 import { tempDir, testConfig, writeImage } from '../helpers/test-env.ts';
 
 async function writeCatalog(dir: string, from: number, n: number) {
@@ -27,6 +28,7 @@ async function writeCatalog(dir: string, from: number, n: number) {
 describe('background indexing in the web process', () => {
   let ctx: AppContext;
   let web: WebApp;
+  let viewer: TestClient;
   let dir: string;
   let release: () => void = () => {};
   let gate = Promise.resolve();
@@ -53,6 +55,7 @@ describe('background indexing in the web process', () => {
       indexPollMs: 100,
       models: createModelProvider(config, async () => gated),
     });
+    viewer = await signedInClient(web.app, ctx);
   });
   after(async () => {
     release();
@@ -60,7 +63,7 @@ describe('background indexing in the web process', () => {
     await ctx.close();
   });
 
-  const status = async () => (await web.app.inject({ method: 'GET', url: '/api/index/status' })).json();
+  const status = async () => (await viewer.get('/api/index/status')).json();
 
   it('runs pending work at start, reports progress, and shows a note on /products', async () => {
     const running = await status();
@@ -76,13 +79,13 @@ describe('background indexing in the web process', () => {
     assert.equal(running.running, true);
     assert.equal(running.total, 24);
     assert.equal(running.model, 'fake');
-    const page = await web.app.inject({ method: 'GET', url: '/products' });
+    const page = await viewer.get('/products');
     assert.match(page.body, /data-testid="indexing-note"/);
     release();
     for (let i = 0; i < 100 && (await status()).running; i++) await new Promise((r) => setTimeout(r, 50));
     const done = await status();
     assert.deepEqual([done.running, done.embedded, done.failed], [false, 24, 0]);
-    assert.doesNotMatch((await web.app.inject({ method: 'GET', url: '/products' })).body, /indexing-note/);
+    assert.doesNotMatch((await viewer.get('/products')).body, /indexing-note/);
   });
 
   it('indexes images added by an import without a restart', async () => {

@@ -18,6 +18,7 @@ import { backgroundFor } from '../../src/search/background.service.ts';
 import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createVectorRepository } from '../../src/search/vector.repository.ts';
 import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
+import { signedInClient, type TestClient } from '../helpers/auth-client.ts';
 import { multipart } from '../helpers/multipart.ts';
 import { tempDir, testConfig } from '../helpers/test-env.ts';
 import { squareImage, writeSearchCatalog } from './search.fixture.ts';
@@ -88,6 +89,7 @@ describe('background gallery files', () => {
 describe('"nothing similar" from a background gallery, through the API', () => {
   let ctx: AppContext;
   let web: WebApp;
+  let viewer: TestClient;
 
   before(async () => {
     const galleryDir = await tempDir();
@@ -115,6 +117,7 @@ describe('"nothing similar" from a background gallery, through the API', () => {
     assert.equal(typeof summary.background!.margin, 'number');
     const models = createModelProvider(config, async () => fake);
     web = await createWebApp(ctx, { logger: false, models, indexOnStart: false });
+    viewer = await signedInClient(web.app, ctx);
   });
   after(async () => {
     await web?.close();
@@ -123,7 +126,7 @@ describe('"nothing similar" from a background gallery, through the API', () => {
 
   const post = (parts: Parameters<typeof multipart>[0]) => {
     const body = multipart(parts);
-    return web.app.inject({ method: 'POST', url: '/api/search-by-image', ...body });
+    return viewer.inject({ method: 'POST', url: '/api/search-by-image', ...body });
   };
 
   it('shows the matching products of an in-catalog photo, under its own threshold', async () => {
@@ -131,7 +134,7 @@ describe('"nothing similar" from a background gallery, through the API', () => {
     const res = await post([{ name: 'image', value: photo, filename: 'red.jpg' }]);
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().nothing_similar, undefined);
-    const list = await web.app.inject({ method: 'GET', url: `/api${res.json().redirect}` });
+    const list = await viewer.get(`/api${res.json().redirect}`);
     assert.match(list.json().items[0].name, /^Red thing/);
   });
 
@@ -149,7 +152,7 @@ describe('"nothing similar" from a background gallery, through the API', () => {
     assert.equal(closest.statusCode, 200, closest.body);
     assert.equal(closest.json().nothing_similar, true);
     assert.ok(closest.json().count >= 1 && closest.json().count <= 5, closest.body);
-    const page = await web.app.inject({ method: 'GET', url: closest.json().redirect });
+    const page = await viewer.get(closest.json().redirect);
     assert.match(page.body, /Похожих товаров не найдено\. Может быть, вы искали:/);
   });
 

@@ -12,6 +12,7 @@ import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
 import { dot } from '../../src/embedding/vector.math.ts';
 import { frameQuery } from '../../src/search/query-framing.ts';
 import { PHOTOS } from '../embedding/fixtures.ts';
+import { signedInClient, type TestClient } from '../helpers/auth-client.ts';
 import { multipart } from '../helpers/multipart.ts';
 import { groceryDir, mobilenetDir, tempDir, testConfig } from '../helpers/test-env.ts';
 
@@ -25,6 +26,7 @@ describe('photo search through query crops with the real mobilenetv2-int8', () =
   let ctx: AppContext;
   let web: WebApp;
   let embedder: Embedder;
+  let viewer: TestClient;
 
   before(async () => {
     const config = await testConfig({ model: 'mobilenetv2-int8', modelDir: mobilenetDir, ortThreads: 1 });
@@ -51,6 +53,7 @@ describe('photo search through query crops with the real mobilenetv2-int8', () =
     }).run();
     const models = createModelProvider(config, async () => embedder);
     web = await createWebApp(ctx, { logger: false, models, indexOnStart: false });
+    viewer = await signedInClient(web.app, ctx);
   });
   after(async () => {
     await web?.close();
@@ -62,7 +65,7 @@ describe('photo search through query crops with the real mobilenetv2-int8', () =
       { name: 'image', value: bytes, filename: 'photo.jpg' },
       { name: 'threshold', value: threshold },
     ]);
-    return web.app.inject({ method: 'POST', url: '/api/search-by-image', ...form });
+    return viewer.inject({ method: 'POST', url: '/api/search-by-image', ...form });
   };
 
   it('embeds the query at several crops and ranks the photographed product first', async () => {
@@ -73,7 +76,7 @@ describe('photo search through query crops with the real mobilenetv2-int8', () =
     ] as const) {
       const res = await search(await fs.readFile(photo));
       assert.equal(res.statusCode, 200, res.body);
-      const list = await web.app.inject({ method: 'GET', url: `/api${res.json().redirect}` });
+      const list = await viewer.get(`/api${res.json().redirect}`);
       assert.equal(list.json().items[0].sku, sku, `${path.basename(photo)} → ${sku}`);
     }
   });

@@ -8,6 +8,7 @@ import { createIndexer } from '../../src/indexer/indexer.service.ts';
 import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createVectorRepository } from '../../src/search/vector.repository.ts';
 import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
+import { signedInClient, type TestClient } from '../helpers/auth-client.ts';
 import { freshServerSchema, serverUnavailableReason, tempDir, testConfig } from '../helpers/test-env.ts';
 import { multipart } from '../helpers/multipart.ts';
 import { bigPngHeader } from '../helpers/png-header.ts';
@@ -23,6 +24,7 @@ describe('POST /api/search-by-image and photo results', () => {
   let imageServer: http.Server;
   let imageBase: string;
   let redPhoto: Buffer;
+  let viewer: TestClient;
 
   before(async () => {
     const config = await testConfig({
@@ -52,6 +54,7 @@ describe('POST /api/search-by-image and photo results', () => {
     }).run();
     const models = createModelProvider(config, async () => counted);
     web = await createWebApp(ctx, { logger: false, models, indexOnStart: false });
+    viewer = await signedInClient(web.app, ctx, { role: 'viewer' });
     redPhoto = await squareImage(RED, WHITE, 128, 'jpeg');
     imageServer = http.createServer((req, res) => {
       if (req.url === '/red.jpg') return res.writeHead(200, { 'content-type': 'image/jpeg' }).end(redPhoto);
@@ -68,15 +71,14 @@ describe('POST /api/search-by-image and photo results', () => {
 
   const post = (parts: Parameters<typeof multipart>[0], headers: Record<string, string> = {}) => {
     const body = multipart(parts);
-    return web.app.inject({
+    return viewer.inject({
       method: 'POST',
       url: '/api/search-by-image',
       payload: body.payload,
       headers: { ...body.headers, ...headers },
     });
   };
-  const get = (url: string, headers: Record<string, string> = {}) =>
-    web.app.inject({ method: 'GET', url, headers });
+  const get = (url: string, headers: Record<string, string> = {}) => viewer.get(url, headers);
 
   it('finds the matching products, saves the search and redirects to it', async () => {
     const res = await post([
@@ -89,7 +91,6 @@ describe('POST /api/search-by-image and photo results', () => {
     assert.match(body.search_id, /^[A-Za-z0-9_-]{6,64}$/);
     assert.equal(body.redirect, `/products?image_search=${body.search_id}`);
     assert.ok(body.count >= 25 && body.count <= 30, `red products only (${body.count})`);
-    assert.match(String(res.headers['set-cookie']), new RegExp(`vitrina_searches=${body.search_id}`));
 
     const api = (await get(`/api/products?image_search=${body.search_id}&per_page=100`)).json();
     assert.equal(api.total, body.count);
@@ -168,7 +169,9 @@ describe('POST /api/search-by-image and photo results', () => {
     );
     try {
       const body = multipart([{ name: 'url', value: `${imageBase}/red.jpg` }]);
-      const res = await strict.app.inject({
+      const res = await (
+        await signedInClient(strict.app, ctx)
+      ).inject({
         method: 'POST',
         url: '/api/search-by-image',
         payload: body.payload,
@@ -192,7 +195,7 @@ describe('POST /api/search-by-image and photo results', () => {
 
   it('«Похожие» searches from a product’s stored vectors without an upload', async () => {
     const red = (await get('/api/products?q=R-3')).json().items[0];
-    const res = await web.app.inject({ method: 'POST', url: `/api/products/${red.id}/similar` });
+    const res = await viewer.inject({ method: 'POST', url: `/api/products/${red.id}/similar` });
     assert.equal(res.statusCode, 200, res.body);
     const items = (await get(`/api${res.json().redirect}&per_page=100`)).json().items;
     assert.ok(!items.some((i: { id: number }) => i.id === red.id), 'the product itself is not its own match');
@@ -205,7 +208,7 @@ describe('POST /api/search-by-image and photo results', () => {
     ] as const) {
       const form = await fetch(`${address}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...viewer.headers },
         body: '',
         redirect: 'manual',
       });
@@ -213,7 +216,7 @@ describe('POST /api/search-by-image and photo results', () => {
       assert.match(String(form.headers.get('location')), location);
     }
     assert.equal(
-      (await web.app.inject({ method: 'POST', url: '/api/products/999999/similar' })).statusCode,
+      (await viewer.inject({ method: 'POST', url: '/api/products/999999/similar' })).statusCode,
       404,
     );
   });
@@ -255,7 +258,7 @@ describe('POST /api/search-by-image and photo results', () => {
       .tiff()
       .toBuffer();
     assert.equal((await post([{ name: 'image', value: tiff, filename: 'x.png' }])).statusCode, 415);
-    const notMultipart = await web.app.inject({
+    const notMultipart = await viewer.inject({
       method: 'POST',
       url: '/api/search-by-image',
       payload: { image: 'x' },
@@ -284,13 +287,17 @@ describe('POST /api/search-by-image and photo results', () => {
     assert.match(unknown.json().message, /устарел/, 'JSON carries the message in the request’s language');
   });
 
-  it('lists this browser’s searches with thumbnails at /searches', async () => {
+  it('lists each person’s own searches with thumbnails at /searches; the links open for colleagues', async () => {
     const first = await post([{ name: 'image', value: redPhoto, filename: 'a.jpg' }]);
-    const cookie = String(first.headers['set-cookie']).split(';')[0]!;
-    const page = await get('/searches', { cookie });
+    const id = first.json().search_id;
+    const page = await viewer.get('/searches');
     assert.equal(page.statusCode, 200);
-    assert.match(page.body, new RegExp(`/searches/${first.json().search_id}/thumb`));
-    assert.doesNotMatch((await get('/searches')).body, /data-testid="history"/);
+    assert.match(page.body, new RegExp(`/searches/${id}/thumb`));
+    const colleague = await signedInClient(web.app, ctx, { role: 'viewer' });
+    assert.doesNotMatch((await colleague.get('/searches')).body, /data-testid="history"/);
+    const shared = await colleague.get(`/products?image_search=${id}`);
+    assert.equal(shared.statusCode, 200);
+    assert.match(shared.body, /data-testid="photo-banner"/);
   });
 });
 
@@ -302,8 +309,9 @@ describe('search by photo when it cannot work', () => {
     });
     const web = await createWebApp(ctx, { logger: false, models, indexOnStart: false });
     try {
+      const viewer = await signedInClient(web.app, ctx);
       const body = multipart([{ name: 'image', value: await squareImage(RED, WHITE), filename: 'a.png' }]);
-      const res = await web.app.inject({
+      const res = await viewer.inject({
         method: 'POST',
         url: '/api/search-by-image',
         payload: body.payload,
@@ -311,7 +319,7 @@ describe('search by photo when it cannot work', () => {
       });
       assert.equal(res.statusCode, 503);
       assert.match(res.json().error, /MODEL_DIR/);
-      const page = await web.app.inject({ method: 'GET', url: '/products' });
+      const page = await viewer.get('/products');
       assert.equal(page.statusCode, 200);
       // The button stays, disabled, with the reason and the command that fixes it.
       assert.match(page.body, /id="photo-search-open"\s+aria-disabled="true"\s+aria-describedby="photo-off"/);
@@ -319,7 +327,7 @@ describe('search by photo when it cannot work', () => {
       assert.match(page.body, /MODEL=mobilenetv2-int8 MODEL_DIR=\S+mobilenetv2-12-int8 npm start/);
       assert.doesNotMatch(page.body, /id="photo-modal"/, 'no dialog to open');
       assert.doesNotMatch(page.body, /data-testid="similar"/, 'no «Похожие» either');
-      assert.match((await web.app.inject({ method: 'GET', url: '/api/health' })).json().model, /unavailable/);
+      assert.match((await viewer.get('/api/health')).json().model, /unavailable/);
     } finally {
       await web.close();
       await ctx.close();
@@ -338,8 +346,9 @@ describe('search by photo when it cannot work', () => {
     });
     try {
       assert.equal(ctx.stores.vectors, null);
+      const viewer = await signedInClient(web.app, ctx);
       const body = multipart([{ name: 'image', value: await squareImage(RED, WHITE), filename: 'a.png' }]);
-      const res = await web.app.inject({
+      const res = await viewer.inject({
         method: 'POST',
         url: '/api/search-by-image',
         payload: body.payload,
@@ -347,12 +356,12 @@ describe('search by photo when it cannot work', () => {
       });
       assert.equal(res.statusCode, 503);
       assert.match(res.json().error, /pgvector/);
-      const page = await web.app.inject({ method: 'GET', url: '/products?q=anything' });
+      const page = await viewer.get('/products?q=anything');
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /id="photo-search-open"\s+aria-disabled="true"/);
       assert.match(page.body, /Поиск по фото недоступен: нет хранилища векторов/);
       assert.match(page.body, /VECTOR_DATABASE_URL=embedded npm start/);
-      assert.equal((await web.app.inject({ method: 'GET', url: '/api/index/status' })).statusCode, 503);
+      assert.equal((await viewer.get('/api/index/status')).statusCode, 503);
     } finally {
       await web.close();
       await ctx.close();

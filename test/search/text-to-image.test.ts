@@ -10,6 +10,7 @@ import { createModelProvider } from '../../src/search/model.provider.ts';
 import { reciprocalRankFusion } from '../../src/search/search.service.ts';
 import { createVectorRepository } from '../../src/search/vector.repository.ts';
 import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
+import { signedInClient, type TestClient } from '../helpers/auth-client.ts';
 import { tempDir, testConfig } from '../helpers/test-env.ts';
 import { squareImage } from './search.fixture.ts';
 
@@ -20,6 +21,7 @@ const WHITE = { r: 250, g: 250, b: 250 };
 describe('text → image ranking fused with full-text search', () => {
   let ctx: AppContext;
   let web: WebApp;
+  let viewer: TestClient;
 
   before(async () => {
     const dir = await tempDir();
@@ -62,6 +64,7 @@ describe('text → image ranking fused with full-text search', () => {
     const models = createModelProvider(config, async () => clipLike);
     await models.get('clip-like');
     web = await createWebApp(ctx, { logger: false, models, indexOnStart: false });
+    viewer = await signedInClient(web.app, ctx);
   });
   after(async () => {
     await web.close();
@@ -69,7 +72,7 @@ describe('text → image ranking fused with full-text search', () => {
   });
 
   const names = async (q: string) =>
-    (await web.app.inject({ method: 'GET', url: `/api/products?q=${encodeURIComponent(q)}` }))
+    (await viewer.get(`/api/products?q=${encodeURIComponent(q)}`))
       .json()
       .items.map((i: { name: string }) => i.name);
 

@@ -4,11 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { createAppContext, type AppContext } from '../../src/app/app.context.ts';
 import { createWebServer } from '../../src/web/web.server.ts';
 import { writeFixtureCatalog, writeManyProducts } from '../catalog/catalog.fixture.ts';
+import { signedInClient, type TestClient } from '../helpers/auth-client.ts';
 import { tempDir, testConfig } from '../helpers/test-env.ts';
 
 describe('catalog pages and API', () => {
   let ctx: AppContext;
   let app: FastifyInstance;
+  let viewer: TestClient;
 
   before(async () => {
     ctx = await createAppContext(await testConfig());
@@ -16,14 +18,14 @@ describe('catalog pages and API', () => {
     await ctx.importer.importFile(await writeFixtureCatalog(dir));
     await ctx.importer.importFile(await writeManyProducts(dir, 30));
     app = await createWebServer(ctx, {}, { logger: false });
+    viewer = await signedInClient(app, ctx, { role: 'viewer' });
   });
   after(async () => {
     await app.close();
     await ctx.close();
   });
 
-  const get = (url: string, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'GET', url, headers });
+  const get = (url: string, headers: Record<string, string> = {}) => viewer.get(url, headers);
 
   it('GET /api/products returns the documented shape, filtered and paged', async () => {
     const res = await get('/api/products?q=milk');
@@ -143,7 +145,10 @@ describe('catalog pages and API', () => {
       assert.equal(missing.statusCode, 404, url);
       assert.match(missing.headers['content-type'] as string, /text\/html/);
       assert.doesNotMatch(missing.body, /at .*\.ts:\d+/);
+      assert.match(missing.body, /data-testid="account-menu"/, `${url}: still signed in`);
     }
+    const anonymous = await app.inject({ method: 'GET', url: '/nope' });
+    assert.equal(anonymous.statusCode, 404, 'an unknown address is a 404 for anyone');
   });
 
   it('takes prices as people type them and explains a bad range in place, keeping the page', async () => {
@@ -210,7 +215,7 @@ describe('catalog pages and API', () => {
       { logger: false },
     );
     try {
-      const page = (await indexing.inject({ method: 'GET', url: '/products' })).body;
+      const page = (await (await signedInClient(indexing, ctx)).get('/products')).body;
       assert.match(page, /id="photo-search-open"\s+aria-disabled="true"/);
       assert.match(page, /Поиск по фото пока недоступен: идёт индексация фото — 45% \(90 из 200\)\./);
       assert.doesNotMatch(page, /Как исправить/, 'nothing to fix: it is under way');

@@ -1,5 +1,6 @@
 import { createAppContext } from '../../app/app.context.ts';
 import { defaultDatasetDir, readGroceryDemo } from '../../catalog/catalog.demo.ts';
+import { cliActor } from '../cli.actor.ts';
 import { parseCliArgs } from '../cli.args.ts';
 import type { CliCommand } from '../cli.types.ts';
 import { printImportSummary } from './import.command.ts';
@@ -17,6 +18,11 @@ export const demoCommand: CliCommand = {
     const ctx = await createAppContext(config);
     try {
       const summary = await ctx.importer.importRows(rows, baseDir);
+      const { imported, updated, failed } = summary;
+      await ctx.audit.record(cliActor(), 'import', {
+        subject: 'demo: Grocery Store',
+        details: { imported, updated, failed },
+      });
       const code = printImportSummary(io, summary, values.json);
       if (!values.json) io.err('Start the app with `npm start` and open /products.');
       return code;

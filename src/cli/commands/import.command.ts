@@ -1,6 +1,7 @@
 import { createAppContext } from '../../app/app.context.ts';
 import type { ImportSummary } from '../../catalog/catalog.import.ts';
 import { appError } from '../../errors/app-error.ts';
+import { cliActor } from '../cli.actor.ts';
 import { parseCliArgs } from '../cli.args.ts';
 import type { CliCommand, CliIo } from '../cli.types.ts';
 
@@ -26,6 +27,8 @@ export const importCommand: CliCommand = {
     const ctx = await createAppContext(config);
     try {
       const summary = await ctx.importer.importFile(file);
+      const { imported, updated, failed } = summary;
+      await ctx.audit.record(cliActor(), 'import', { subject: file, details: { imported, updated, failed } });
       return printImportSummary(io, summary, values.json);
     } finally {
       await ctx.close();

@@ -1,8 +1,8 @@
-import net from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { createAppContext } from '../../app/app.context.ts';
 import { appError } from '../../errors/app-error.ts';
 import { parseCliArgs } from '../cli.args.ts';
-import type { CliCommand } from '../cli.types.ts';
+import type { CliCommand, CliIo } from '../cli.types.ts';
 import { createWebApp } from '../../web/web.app.ts';
 import { importDemoIfEmpty, reportPhotoSearch } from './serve.first-run.ts';
 
@@ -51,10 +51,31 @@ export const serveCommand: CliCommand = {
       await stop();
       throw listenError(error, config.host, config.port);
     }
-    io.err(
-      `vitrina is listening on http://${config.host}:${config.port}/products (${ctx.stores.catalog.label})`,
-    );
+    const port = (app.server.address() as AddressInfo).port;
+    io.err(`vitrina is listening on http://${config.host}:${port}/products (${ctx.stores.catalog.label})`);
+    if (await ctx.auth.needsSetup()) printSetupLink(io, config.host, port, await ctx.auth.createSetupLink());
     await new Promise<void>((resolve) => app.server.once('close', resolve));
     return 0;
   },
 };
+
+/**
+ * No account exists yet: the first administrator is made through this one-time link, so there is
+ * never a moment when the catalog is open to whoever finds the server first.
+ */
+function printSetupLink(io: CliIo, listenHost: string, port: number, secret: string) {
+  const host = ['0.0.0.0', '::', ''].includes(listenHost) ? '127.0.0.1' : listenHost;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/setup/${secret}`;
+  const bar = '─'.repeat(Math.min(100, url.length + 4));
+  io.err(
+    [
+      bar,
+      'No user exists yet. Open this one-time link to create the first administrator:',
+      '',
+      `  ${url}`,
+      '',
+      'It works once. (Or: npx vitrina user add <email> --role admin)',
+      bar,
+    ].join('\n'),
+  );
+}

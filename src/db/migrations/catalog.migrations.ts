@@ -85,6 +85,94 @@ export const catalogMigrations: Migration[] = [
   },
   {
     version: 3,
+    name: 'accounts, sessions, API tokens, audit log, search history',
+    async up(tx) {
+      await tx.query(`
+        create table users (
+          id bigserial primary key,
+          email text not null,
+          role text not null check (role in ('viewer', 'editor', 'admin')),
+          -- argon2id; null until an invited person sets a password through their link
+          password_hash text,
+          disabled_at timestamptz,
+          last_signin_at timestamptz,
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now()
+        )`);
+      await tx.query('create unique index users_email_idx on users (lower(email))');
+      // Sessions live in the database so any web process serves any user; the id is the sha256
+      // of the cookie's secret, so a copy of this table signs nobody in.
+      await tx.query(`
+        create table sessions (
+          id text primary key,
+          user_id bigint not null references users (id) on delete cascade,
+          created_at timestamptz not null default now(),
+          last_seen_at timestamptz not null default now(),
+          expires_at timestamptz not null,
+          address text,
+          user_agent text
+        )`);
+      await tx.query('create index sessions_user_idx on sessions (user_id)');
+      await tx.query('create index sessions_expires_idx on sessions (expires_at)');
+      // One-time links: the first-admin setup link, invitations and password resets.
+      await tx.query(`
+        create table account_links (
+          id text primary key,
+          purpose text not null check (purpose in ('setup', 'invite', 'reset')),
+          user_id bigint references users (id) on delete cascade,
+          created_at timestamptz not null default now(),
+          expires_at timestamptz
+        )`);
+      // Failed (and in-flight) sign-in attempts, shared by every web process.
+      await tx.query(`
+        create table signin_attempts (
+          id bigserial primary key,
+          account text not null,
+          address text not null,
+          at timestamptz not null default now()
+        )`);
+      await tx.query('create index signin_attempts_account_idx on signin_attempts (account, at)');
+      await tx.query('create index signin_attempts_address_idx on signin_attempts (address, at)');
+      await tx.query(`
+        create table api_tokens (
+          id bigserial primary key,
+          name text not null,
+          role text not null check (role in ('viewer', 'editor', 'admin')),
+          token_hash text not null unique,
+          created_by text not null,
+          created_at timestamptz not null default now(),
+          last_used_at timestamptz,
+          last_used_address text,
+          revoked_at timestamptz
+        )`);
+      await tx.query(
+        'create unique index api_tokens_active_name_idx on api_tokens (lower(name)) where revoked_at is null',
+      );
+      // No foreign key to users: the record of who did what outlives the account.
+      await tx.query(`
+        create table audit_log (
+          id bigserial primary key,
+          at timestamptz not null default now(),
+          actor_id bigint,
+          actor text not null,
+          action text not null,
+          subject text,
+          details jsonb,
+          address text
+        )`);
+      await tx.query('create index audit_log_action_idx on audit_log (action, id)');
+      await tx.query(`
+        create table search_history (
+          user_id bigint not null references users (id) on delete cascade,
+          search_id text not null references saved_searches (id) on delete cascade,
+          searched_at timestamptz not null default now(),
+          primary key (user_id, search_id)
+        )`);
+      await tx.query('create index search_history_user_idx on search_history (user_id, searched_at desc)');
+    },
+  },
+  {
+    version: 4,
     name: 'saved searches: shared thumbnails, client key, purge indexes',
     async up(tx) {
       // One stored thumbnail per query photo (keyed by the photo's sha256), however often it is searched.

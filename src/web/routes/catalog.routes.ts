@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../app/app.context.ts';
+import { allow } from '../../auth/auth.plugin.ts';
 import type { ProductPage } from '../../catalog/catalog.types.ts';
 import { appError } from '../../errors/app-error.ts';
 import type { IndexStatus } from '../../indexer/index.job.ts';
@@ -19,7 +20,9 @@ import type { PageContext } from '../views/layout.view.ts';
 
 export function pageContext(request: FastifyRequest): PageContext {
   const lang = pickLang((request.query as Record<string, unknown>).lang, request.headers['accept-language']);
-  return { lang, t: translator(lang), url: request.url };
+  const p = request.principal;
+  const account = p?.kind === 'user' ? { email: p.user.email, role: p.user.role } : null;
+  return { lang, t: translator(lang), url: request.url, account };
 }
 
 export function toApiItem(p: ProductPage['items'][number]) {
@@ -75,9 +78,7 @@ export interface ListDeps {
 export function registerCatalogRoutes(app: FastifyInstance, deps: ListDeps): void {
   const { ctx } = deps;
 
-  app.get('/', async (_request, reply) => reply.redirect('/products'));
-
-  app.get('/products', async (request, reply) => {
+  app.get('/products', allow('catalog'), async (request, reply) => {
     const { query, priceProblems } = parsePageQuery(knownOnly(request.query));
     const [{ result, photoSearch }, facets, catalogSize, indexStatus, photo] = await Promise.all([
       deps.listProducts(query),
@@ -102,7 +103,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ListDeps): voi
     );
   });
 
-  app.get('/products/:id', async (request, reply) => {
+  app.get('/products/:id', allow('catalog'), async (request, reply) => {
     const parsed = idParams.safeParse(request.params);
     const product = parsed.success ? await ctx.catalog.get(parsed.data.id) : null;
     if (!product) throw appError('PRODUCT_NOT_FOUND');
@@ -113,7 +114,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: ListDeps): voi
       .send(productPage(pageContext(request), product, { similar: photo.status !== 'off', from }));
   });
 
-  app.get('/api/products', async (request) => {
+  app.get('/api/products', allow('catalog'), async (request) => {
     const query = parseOrThrow(productListQuerySchema, request.query);
     const { result } = await deps.listProducts(query);
     return {

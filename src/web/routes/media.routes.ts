@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { MediaStore } from '../../catalog/media.store.ts';
+import { allow } from '../../auth/auth.plugin.ts';
 import { appError } from '../../errors/app-error.ts';
 import { probeImage } from '../../images/images.probe.ts';
 import { THUMB_WIDTHS, type createThumbnailer } from '../thumbnails.ts';
@@ -26,7 +27,7 @@ export function registerMediaRoutes(
   app: FastifyInstance,
   deps: { media: MediaStore; thumbnails: ReturnType<typeof createThumbnailer> },
 ): void {
-  app.get('/media/:sha256', async (request, reply) => {
+  app.get('/media/:sha256', allow('catalog'), async (request, reply) => {
     const p = params.safeParse(request.params);
     const q = query.safeParse(request.query);
     if (!p.success) throw appError('MEDIA_NOT_FOUND');

@@ -1,9 +1,11 @@
 import type {} from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { allow } from '../../auth/auth.plugin.ts';
 import type { AppConfig } from '../../config/config.schema.ts';
 import { appError } from '../../errors/app-error.ts';
 import type { IndexJob } from '../../indexer/index.job.ts';
+import type { SearchHistoryRepository } from '../../search/search-history.repository.ts';
 import type { SearchOutcome, SearchService } from '../../search/search.service.ts';
 import { createAdmission } from '../admission.ts';
 import { clientKey } from '../client-key.ts';
@@ -12,26 +14,16 @@ import { photoSearchLimit, similarSearchLimit } from '../web.security.ts';
 
 /** what a 503 asks the client to wait: about one model batch */
 const BUSY_RETRY_SECONDS = 2;
-const HISTORY_COOKIE = 'vitrina_searches';
-const HISTORY_SIZE = 24;
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }).strict();
 const searchIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{6,64}$/) }).strict();
 
-function replyWithSearch(reply: FastifyReply, request: FastifyRequest, outcome: SearchOutcome) {
-  const previous = historyIds(request);
-  const history = [outcome.searchId, ...previous.filter((id) => id !== outcome.searchId)].slice(
-    0,
-    HISTORY_SIZE,
-  );
-  // The browser's own history: ids only, in a cookie, so /searches needs no account.
-  // HttpOnly: no script reads it; Secure once the site is served over https (TRUST_PROXY behind a proxy).
-  reply.header(
-    'set-cookie',
-    `${HISTORY_COOKIE}=${history.join('.')}; Path=/; Max-Age=${60 * 60 * 24 * 90}; HttpOnly; SameSite=Lax${
-      request.protocol === 'https' ? '; Secure' : ''
-    }`,
-  );
+/** Remembers the search in the person's history (API tokens and visitors have none). */
+async function remember(history: SearchHistoryRepository, request: FastifyRequest, outcome: SearchOutcome) {
+  if (request.principal.kind === 'user') await history.add(request.principal.user.id, outcome.searchId);
+}
+
+function replyWithSearch(reply: FastifyReply, outcome: SearchOutcome) {
   return reply.send({
     success: true,
     search_id: outcome.searchId,
@@ -41,41 +33,35 @@ function replyWithSearch(reply: FastifyReply, request: FastifyRequest, outcome: 
   });
 }
 
-export function historyIds(request: FastifyRequest): string[] {
-  const raw = (request.headers.cookie ?? '')
-    .split(';')
-    .map((c) => c.trim())
-    .find((c) => c.startsWith(`${HISTORY_COOKIE}=`));
-  return (raw?.slice(HISTORY_COOKIE.length + 1).split('.') ?? []).filter((id) =>
-    /^[A-Za-z0-9_-]{6,64}$/.test(id),
-  );
-}
-
 export function registerSearchRoutes(
   app: FastifyInstance,
-  deps: { search: SearchService; indexJob: IndexJob | null; config: AppConfig },
+  deps: {
+    search: SearchService;
+    history: SearchHistoryRepository;
+    indexJob: IndexJob | null;
+    config: AppConfig;
+  },
 ): void {
-  const { search, config } = deps;
-  const admission = createAdmission(config.searchMaxPending);
+  const { search, config, history } = deps;
 
-  app.post(
-    '/api/search-by-image',
-    { config: { rateLimit: photoSearchLimit(config) } },
-    async (request, reply) => {
-      // The place is taken before the upload is read: waiting uploads cost nothing but a socket.
-      const release = admission.tryEnter();
-      if (!release) {
-        discardRest(request);
-        reply.header('retry-after', BUSY_RETRY_SECONDS);
-        throw appError('SEARCH_BUSY', { seconds: BUSY_RETRY_SECONDS });
-      }
-      try {
-        return await photoSearch(request, reply);
-      } finally {
-        release();
-      }
-    },
-  );
+  const admission = createAdmission(config.searchMaxPending);
+  const photoRoute = { config: { ...allow('catalog').config, rateLimit: photoSearchLimit(config) } };
+  const similarRoute = { config: { ...allow('catalog').config, rateLimit: similarSearchLimit(config) } };
+
+  app.post('/api/search-by-image', photoRoute, async (request, reply) => {
+    // The place is taken before the upload is read: waiting uploads cost nothing but a socket.
+    const release = admission.tryEnter();
+    if (!release) {
+      discardRest(request);
+      reply.header('retry-after', BUSY_RETRY_SECONDS);
+      throw appError('SEARCH_BUSY', { seconds: BUSY_RETRY_SECONDS });
+    }
+    try {
+      return await photoSearch(request, reply);
+    } finally {
+      release();
+    }
+  });
 
   async function photoSearch(request: FastifyRequest, reply: FastifyReply) {
     const form = await readSearchForm(request, { maxBytes: config.uploadMaxBytes });
@@ -84,43 +70,31 @@ export function registerSearchRoutes(
     const outcome = form.url
       ? await search.byUrl(form.url, options)
       : await search.byImages(form.images, options);
-    return replyWithSearch(reply, request, outcome);
+    await remember(history, request, outcome);
+    return replyWithSearch(reply, outcome);
   }
 
-  app.post(
-    '/api/products/:id/similar',
-    { config: { rateLimit: similarSearchLimit(config) } },
-    async (request, reply) => {
-      const { id } = parseParams(idParams, request.params);
-      return replyWithSearch(reply, request, await search.similarTo(id, { clientKey: clientKey(request) }));
-    },
-  );
+  app.post('/api/products/:id/similar', similarRoute, async (request, reply) => {
+    const { id } = parseParams(idParams, request.params);
+    const outcome = await search.similarTo(id, { clientKey: clientKey(request) });
+    await remember(history, request, outcome);
+    return replyWithSearch(reply, outcome);
+  });
 
-  // The «Похожие» button is a plain form, so it works without JavaScript too. Browsers post such a
-  // form as application/x-www-form-urlencoded, with an empty body: this scope accepts that type.
-  void app.register(async (scope) => {
-    scope.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 4096 },
-      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
-    );
-    scope.post(
-      '/products/:id/similar',
-      { config: { rateLimit: similarSearchLimit(config) } },
-      async (request, reply) => {
-        const { id } = parseParams(idParams, request.params);
-        const outcome = await search.similarTo(id, { clientKey: clientKey(request) });
-        const lang = (request.query as Record<string, unknown>).lang === 'en' ? '&lang=en' : '';
-        replyWithSearch(
-          reply.code(303).header('location', `/products?image_search=${outcome.searchId}${lang}`),
-          request,
-          outcome,
-        );
-      },
+  // The «Похожие» button is a plain form, so it works without JavaScript too. Browsers post it as
+  // application/x-www-form-urlencoded with an empty body, which the app's form parser accepts.
+  app.post('/products/:id/similar', similarRoute, async (request, reply) => {
+    const { id } = parseParams(idParams, request.params);
+    const outcome = await search.similarTo(id, { clientKey: clientKey(request) });
+    await remember(history, request, outcome);
+    const lang = (request.query as Record<string, unknown>).lang === 'en' ? '&lang=en' : '';
+    replyWithSearch(
+      reply.code(303).header('location', `/products?image_search=${outcome.searchId}${lang}`),
+      outcome,
     );
   });
 
-  app.get('/searches/:id/thumb', async (request, reply) => {
+  app.get('/searches/:id/thumb', allow('catalog'), async (request, reply) => {
     const { id } = parseParams(searchIdParams, request.params, 'SEARCH_NOT_FOUND');
     const thumb = await search.thumb(id);
     if (!thumb) throw appError('SEARCH_NOT_FOUND');
@@ -130,7 +104,7 @@ export function registerSearchRoutes(
       .send(thumb);
   });
 
-  app.get('/api/index/status', async () => {
+  app.get('/api/index/status', allow('viewer'), async () => {
     if (!deps.indexJob)
       throw appError('VECTOR_STORE_UNAVAILABLE', {
         reason: search.available().reason ?? 'indexing unavailable',

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { SearchService } from '../../search/search.service.ts';
+import { allow } from '../../auth/auth.plugin.ts';
+import type { SearchHistoryRepository } from '../../search/search-history.repository.ts';
 import { searchesPage } from '../views/searches.view.ts';
 import { pageContext } from './catalog.routes.ts';
-import { historyIds } from './search.routes.ts';
 
-export function registerSearchesPage(app: FastifyInstance, deps: { search: SearchService }): void {
-  app.get('/searches', async (request, reply) => {
-    const items = await deps.search.history(historyIds(request));
+export function registerSearchesPage(app: FastifyInstance, deps: { history: SearchHistoryRepository }): void {
+  app.get('/searches', allow('account'), async (request, reply) => {
+    const userId = request.principal.kind === 'user' ? request.principal.user.id : 0;
+    const items = await deps.history.list(userId);
     return reply.type('text/html; charset=utf-8').send(searchesPage(pageContext(request), items));
   });
 }

@@ -4,6 +4,8 @@ import { layout, localHref, type PageContext } from './layout.view.ts';
 /** The title people see for an HTTP status; the message under it says what happened and what to do. */
 export function errorTitle(ctx: PageContext, status: number): string {
   if (status === 404) return ctx.t('errorNotFound');
+  if (status === 401) return ctx.t('errorSignIn');
+  if (status === 403) return ctx.t('errorForbidden');
   if (status === 429) return ctx.t('errorTooMany');
   if (status === 503) return ctx.t('errorUnavailable');
   return status >= 500 ? ctx.t('errorServer') : ctx.t('errorRequest');

@@ -1,12 +1,17 @@
 import type { Lang } from '../../i18n/i18n.lang.ts';
 import type { Translate } from '../../i18n/i18n.translate.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
+import { accountMenu, type PageAccount } from './account-menu.view.ts';
 
 export interface PageContext {
   lang: Lang;
   t: Translate;
   /** current path + query, for the language switch */
   url: string;
+  /** the signed-in person (the header shows their menu); absent for visitors and API tokens */
+  account?: PageAccount | null | undefined;
+  /** a sign-in or password form: the header offers no «Войти» */
+  signinForm?: boolean;
 }
 
 export function withLang(url: string, lang: Lang): string {
@@ -81,12 +86,16 @@ export function layout(
             <span class="hidden text-sm font-normal text-slate-500 md:inline">· ${t('tagline')}</span>
           </a>
           <nav class="ml-auto flex shrink-0 items-center gap-1 text-sm sm:gap-3">
-            <a
-              class="rounded-md px-2 py-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
-              href="${localHref(ctx, '/searches')}"
-              ><span class="sm:hidden">${t('navSearchesShort')}</span
-              ><span class="hidden sm:inline">${t('navSearches')}</span></a
-            >
+            ${
+              ctx.account
+                ? html`<a
+                    class="rounded-md px-2 py-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
+                    href="${localHref(ctx, '/searches')}"
+                    ><span class="sm:hidden">${t('navSearchesShort')}</span
+                    ><span class="hidden sm:inline">${t('navSearches')}</span></a
+                  >`
+                : ''
+            }
             <a
               class="rounded-md px-2 py-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
               href="${withLang(ctx.url, other)}"
@@ -94,6 +103,7 @@ export function layout(
               lang="${other}"
               >${t('switchLanguage')}</a
             >
+            ${accountMenu(ctx)}
           </nav>
         </div>
       </header>

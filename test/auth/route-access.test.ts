@@ -1,0 +1,316 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { createAppContext, type AppContext } from '../../src/app/app.context.ts';
+import type { Access, Role } from '../../src/auth/auth.types.ts';
+import { createFakeEmbedder } from '../../src/embedding/embedder.fake.ts';
+import { createIndexer } from '../../src/indexer/indexer.service.ts';
+import { createModelProvider } from '../../src/search/model.provider.ts';
+import { createVectorRepository } from '../../src/search/vector.repository.ts';
+import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
+import { FORM_HEADERS, form, signedInClient, type TestClient } from '../helpers/auth-client.ts';
+import { multipart } from '../helpers/multipart.ts';
+import { tempDir, testConfig } from '../helpers/test-env.ts';
+import { squareImage, writeSearchCatalog } from '../search/search.fixture.ts';
+
+/**
+ * Every route the app registers, tried as nobody, as each role (session) and with tokens.
+ * A route missing from this table fails the test: a new route cannot ship without its access
+ * decided and tried.
+ */
+type Who = 'nobody' | Role | 'viewer token' | 'editor token' | 'admin token';
+const EVERYONE: Who[] = [
+  'nobody',
+  'viewer',
+  'editor',
+  'admin',
+  'viewer token',
+  'editor token',
+  'admin token',
+];
+
+interface Fixture {
+  productId: number;
+  imageSha: string;
+  searchId: string;
+  throwawayUserId: number;
+  photo: Buffer;
+  newTokenId(): Promise<number>;
+}
+
+interface Case {
+  access: Access;
+  /** statuses that mean "allowed and worked" for this sample request */
+  ok: number[];
+  request(f: Fixture): InjectOptions | Promise<InjectOptions>;
+  /** the request ends the caller's session: use a fresh client for it */
+  fresh?: boolean;
+}
+
+const get = (url: string) => () => ({ method: 'GET' as const, url });
+const postForm = (url: string, fields: Record<string, string> = {}) => ({
+  method: 'POST' as const,
+  url,
+  headers: FORM_HEADERS,
+  payload: form(fields),
+});
+let seq = 0;
+
+const TABLE: Record<string, Case> = {
+  'GET /': { access: 'public', ok: [302], request: get('/') },
+  'GET /signin': { access: 'public', ok: [200], request: get('/signin') },
+  'POST /signin': {
+    access: 'public',
+    ok: [401],
+    request: () => postForm('/signin', { email: 'nobody@test.example', password: 'wrong password 1' }),
+  },
+  'POST /signout': { access: 'public', ok: [303], request: () => postForm('/signout'), fresh: true },
+  'GET /setup/:token': { access: 'public', ok: [410], request: get(`/setup/${'x'.repeat(43)}`) },
+  'POST /setup/:token': { access: 'public', ok: [410], request: () => postForm(`/setup/${'x'.repeat(43)}`) },
+  'GET /password/:token': { access: 'public', ok: [404], request: get(`/password/${'x'.repeat(43)}`) },
+  'POST /password/:token': {
+    access: 'public',
+    ok: [404],
+    request: () => postForm(`/password/${'x'.repeat(43)}`),
+  },
+  'GET /profile': { access: 'account', ok: [200], request: get('/profile') },
+  'POST /profile/password': {
+    access: 'account',
+    ok: [400],
+    request: () => postForm('/profile/password', { current: 'not it', password: 'x', confirm: 'x' }),
+  },
+  'POST /profile/signout-everywhere': {
+    access: 'account',
+    ok: [303],
+    request: () => postForm('/profile/signout-everywhere'),
+    fresh: true,
+  },
+  'GET /users': { access: 'admin', ok: [200], request: get('/users') },
+  'POST /users': {
+    access: 'admin',
+    ok: [201],
+    request: () => postForm('/users', { email: `added-${++seq}@test.example`, role: 'viewer' }),
+  },
+  'POST /users/:id/role': {
+    access: 'admin',
+    ok: [303],
+    request: (f) => postForm(`/users/${f.throwawayUserId}/role`, { role: seq++ % 2 ? 'editor' : 'viewer' }),
+  },
+  'POST /users/:id/disable': {
+    access: 'admin',
+    ok: [303],
+    request: (f) => postForm(`/users/${f.throwawayUserId}/disable`),
+  },
+  'POST /users/:id/enable': {
+    access: 'admin',
+    ok: [303],
+    request: (f) => postForm(`/users/${f.throwawayUserId}/enable`),
+  },
+  'POST /users/:id/link': {
+    access: 'admin',
+    ok: [201],
+    request: (f) => postForm(`/users/${f.throwawayUserId}/link`),
+  },
+  'GET /tokens': { access: 'admin', ok: [200], request: get('/tokens') },
+  'POST /tokens': {
+    access: 'admin',
+    ok: [201],
+    request: () => postForm('/tokens', { name: `made ${++seq}`, role: 'viewer' }),
+  },
+  'POST /tokens/:id/revoke': {
+    access: 'admin',
+    ok: [303],
+    request: async (f) => postForm(`/tokens/${await f.newTokenId()}/revoke`),
+  },
+  'GET /audit': { access: 'admin', ok: [200], request: get('/audit') },
+  'GET /assets/app.css': { access: 'public', ok: [200], request: get('/assets/app.css') },
+  'GET /assets/*': { access: 'public', ok: [200], request: get('/assets/products.js') },
+  'GET /vendor/cropperjs/*': {
+    access: 'public',
+    ok: [200],
+    request: get('/vendor/cropperjs/cropper.min.js'),
+  },
+  'GET /media/:sha256': { access: 'catalog', ok: [200], request: (f) => get(`/media/${f.imageSha}?w=160`)() },
+  'GET /products': { access: 'catalog', ok: [200], request: get('/products') },
+  'GET /products/:id': { access: 'catalog', ok: [200], request: (f) => get(`/products/${f.productId}`)() },
+  'GET /api/products': { access: 'catalog', ok: [200], request: get('/api/products') },
+  'GET /api/health': { access: 'public', ok: [200], request: get('/api/health') },
+  'POST /api/search-by-image': {
+    access: 'catalog',
+    ok: [200],
+    request: (f) => {
+      const body = multipart([
+        { name: 'image', value: f.photo, filename: 'q.png' },
+        { name: 'threshold', value: '0.3' },
+      ]);
+      return { method: 'POST', url: '/api/search-by-image', headers: body.headers, payload: body.payload };
+    },
+  },
+  'POST /api/products/:id/similar': {
+    access: 'catalog',
+    ok: [200],
+    request: (f) => ({ method: 'POST', url: `/api/products/${f.productId}/similar` }),
+  },
+  'POST /products/:id/similar': {
+    access: 'catalog',
+    ok: [303],
+    request: (f) => postForm(`/products/${f.productId}/similar`),
+  },
+  'GET /searches/:id/thumb': {
+    access: 'catalog',
+    ok: [200],
+    request: (f) => get(`/searches/${f.searchId}/thumb`)(),
+  },
+  'GET /api/index/status': { access: 'viewer', ok: [200], request: get('/api/index/status') },
+  'GET /searches': { access: 'account', ok: [200], request: get('/searches') },
+};
+
+const RANK = { viewer: 1, editor: 2, admin: 3 };
+
+/** What the role table says: null when allowed, else the refusal status. */
+function expected(access: Access, who: Who, publicCatalog: boolean): 401 | 403 | null {
+  if (access === 'public') return null;
+  if (who === 'nobody') return access === 'catalog' && publicCatalog ? null : 401;
+  const token = who.endsWith(' token');
+  if (access === 'account') return token ? 403 : null;
+  if (access === 'catalog') return null;
+  const role = who.replace(' token', '') as Role;
+  return RANK[role] >= RANK[access] ? null : 403;
+}
+
+/** Markers that must never appear in a refusal: catalog data, people, tokens. */
+const SECRETS = [/Red thing/, /R-\d/, /@test\.example/, /vtr_/];
+
+function assertRefusal(res: LightMyRequestResponse, status: number, label: string, own?: string | null) {
+  assert.equal(res.statusCode, status, `${label}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+  const type = String(res.headers['content-type']);
+  if (type.includes('json')) {
+    const body = res.json();
+    assert.equal(body.success, false, label);
+    assert.match(body.code, /^[A-Z_]+$/, label);
+    assert.ok(body.error.length > 10, `${label}: a message`);
+    assert.ok(body.message.length > 10, `${label}: a message in the person's language`);
+  } else {
+    assert.match(type, /text\/html/, label);
+    if (status === 401) assert.match(res.body, /name="password"/, `${label}: the sign-in form`);
+    assert.match(res.body, /Войдите|Для этого нужна роль|для вошедшего пользователя/, `${label}: a message`);
+  }
+  // the header names the caller themself; nothing else about people or the catalog may show
+  const body = own ? res.body.replaceAll(own, '') : res.body;
+  for (const secret of SECRETS) assert.doesNotMatch(body, secret, `${label}: no data in a refusal`);
+}
+
+describe('every route answers by the role table', () => {
+  let ctx: AppContext;
+  let web: WebApp;
+  let publicWeb: WebApp;
+  let fixture: Fixture;
+  const clients = new Map<Who, TestClient | null>();
+
+  const clientFor = async (app: WebApp, who: Who): Promise<TestClient | null> => {
+    if (who === 'nobody') return null;
+    const [role, token] = who.split(' ') as [Role, string | undefined];
+    return signedInClient(app.app, ctx, { role, via: token ? 'token' : 'cookie' });
+  };
+
+  before(async () => {
+    const config = await testConfig({ model: 'fake' });
+    ctx = await createAppContext(config);
+    await ctx.importer.importFile(await writeSearchCatalog(await tempDir()));
+    const fake = createFakeEmbedder({ id: 'fake' });
+    await createIndexer({
+      catalog: ctx.repository,
+      vectors: createVectorRepository(ctx.stores.vectors!),
+      media: ctx.media,
+      embedder: fake,
+      exclusive: true,
+    }).run();
+    const options = {
+      logger: false as const,
+      indexOnStart: false,
+      models: createModelProvider(config, async () => fake),
+    };
+    web = await createWebApp(ctx, options);
+    publicWeb = await createWebApp({ ...ctx, config: { ...config, publicCatalog: true } }, options);
+    for (const who of EVERYONE) clients.set(who, await clientFor(web, who));
+    const admin = clients.get('admin')!;
+    const product = (await admin.get('/api/products?q=R-1')).json().items[0];
+    const photo = await squareImage({ r: 215, g: 40, b: 20 }, { r: 250, g: 250, b: 250 });
+    const search = await admin.inject(
+      TABLE['POST /api/search-by-image']!.request({ photo } as Fixture) as InjectOptions,
+    );
+    const actor = { userId: null, label: 'test', address: null };
+    const throwaway = await ctx.auth.addUser({ email: 'throwaway@test.example', role: 'viewer' }, actor);
+    fixture = {
+      productId: product.id,
+      imageSha: product.image_url.split('/').pop(),
+      searchId: search.json().search_id,
+      throwawayUserId: throwaway.user.id,
+      photo,
+      newTokenId: async () =>
+        (await ctx.tokens.create({ name: `revocable ${++seq}`, role: 'viewer' }, actor)).id,
+    };
+  });
+  after(async () => {
+    await publicWeb?.close();
+    await web?.close();
+    await ctx?.close();
+  });
+
+  it('has an access declaration and a row in this table for every route', () => {
+    const routes = web.app.routeAccess();
+    const seen = new Set<string>();
+    for (const r of routes) {
+      const key = `${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`;
+      assert.ok(r.access, `${r.method} ${r.url} declares no access`);
+      const row = TABLE[key];
+      assert.ok(
+        row,
+        `${key} is not in the route-access test table: add it with its access and a sample request`,
+      );
+      assert.equal(r.access, row.access, `${key}: declared ${r.access}, table says ${row.access}`);
+      seen.add(key);
+    }
+    assert.deepEqual(
+      Object.keys(TABLE).filter((k) => !seen.has(k)),
+      [],
+      'table rows for routes that do not exist',
+    );
+  });
+
+  it('refuses with 401/403 and a message (never data), or serves, for each principal', async () => {
+    for (const [key, row] of Object.entries(TABLE)) {
+      for (const who of EVERYONE) {
+        const client = row.fresh ? await clientFor(web, who) : clients.get(who)!;
+        const options = await row.request(fixture);
+        const res = client ? await client.inject(options) : await web.app.inject(options);
+        const label = `${key} as ${who}`;
+        const refusal = expected(row.access, who, false);
+        if (refusal) assertRefusal(res, refusal, label, client?.email);
+        else
+          assert.ok(row.ok.includes(res.statusCode), `${label}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+      }
+    }
+  });
+
+  it('with PUBLIC_CATALOG=1 lets anonymous visitors browse and search, and nothing else', async () => {
+    for (const [key, row] of Object.entries(TABLE)) {
+      const res = await publicWeb.app.inject(await row.request(fixture));
+      const refusal = expected(row.access, 'nobody', true);
+      if (refusal) assertRefusal(res, refusal, `${key} as a visitor`);
+      else assert.ok(row.ok.includes(res.statusCode), `${key} as a visitor: ${res.statusCode}`);
+    }
+    const page = await publicWeb.app.inject({ method: 'GET', url: '/products' });
+    assert.match(page.body, /data-testid="signin-link"/, 'visitors are offered a sign-in');
+  });
+
+  it('refuses an unknown or malformed token even where visitors are welcome', async () => {
+    for (const authorization of ['Bearer vtr_unknown', 'Bearer', 'Basic abc', `Bearer ${'x'.repeat(5000)}`]) {
+      for (const app of [web, publicWeb]) {
+        const res = await app.app.inject({ method: 'GET', url: '/api/products', headers: { authorization } });
+        assert.equal(res.statusCode, 401, authorization.slice(0, 20));
+        assert.equal(res.json().code, 'TOKEN_INVALID');
+      }
+    }
+  });
+});
