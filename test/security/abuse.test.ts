@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Embedder } from '../../src/embedding/embedding.types.ts';
+import { FORM_HEADERS, signedInClient, type TestClient } from '../helpers/auth-client.ts';
+import { multipart } from '../helpers/multipart.ts';
 import { squareImage } from '../search/search.fixture.ts';
 import { startSecurityApp, type SecurityApp } from './security.fixture.ts';
 
@@ -12,8 +14,9 @@ describe('rate limits per client', () => {
   let productId: number;
 
   before(async () => {
+    // PUBLIC_CATALOG=1: anonymous visitors may search too, and are counted by their address
     app = await startSecurityApp(
-      { model: 'fake', photoSearchesPerMinute: 5, similarSearchesPerMinute: 60 },
+      { model: 'fake', photoSearchesPerMinute: 5, similarSearchesPerMinute: 60, publicCatalog: true },
       { products: 8 },
     );
     productId = (await app.get('/api/products?q=R-3')).json().items[0].id;
@@ -37,28 +40,39 @@ describe('rate limits per client', () => {
     });
     assert.equal(en.statusCode, 429, 'URL searches count too');
     assert.match(en.json().message, /Too many searches/);
-    // Another client is not affected; one IPv6 network (/64) is one client.
-    const other = await app.web.app.inject({
-      method: 'POST',
-      url: '/api/search-by-image',
-      remoteAddress: '2001:db8:1:2::10',
-      ...(await import('../helpers/multipart.ts')).multipart([
-        { name: 'image', value: photo, filename: 'a.jpg' },
-      ]),
-    });
-    assert.equal(other.statusCode, 200, other.body);
+    // Another user is not affected: signed-in clients are counted by who they are, not their address.
+    const other = await signedInClient(app.web.app, app.ctx);
+    const upload = multipart([{ name: 'image', value: photo, filename: 'a.jpg' }]);
+    const theirs = await other.inject({ method: 'POST', url: '/api/search-by-image', ...upload });
+    assert.equal(theirs.statusCode, 200, theirs.body);
+  });
+
+  it('anonymous visitors are counted by address, an IPv6 address by its /64', async () => {
+    const photo = await photoOf(205);
+    const anonymous = (remoteAddress: string) =>
+      app.web.app.inject({
+        method: 'POST',
+        url: '/api/search-by-image',
+        remoteAddress,
+        ...multipart([{ name: 'image', value: photo, filename: 'a.jpg' }]),
+      });
+    // five addresses of one /64 share one budget of 5
+    for (let i = 1; i <= 5; i++) assert.equal((await anonymous(`2001:db8:1:2::${i}`)).statusCode, 200);
+    assert.equal((await anonymous('2001:db8:1:2:ffff::1')).statusCode, 429);
+    assert.equal((await anonymous('2001:db8:1:3::1')).statusCode, 200, 'the next /64 is another client');
+    assert.equal((await anonymous('198.51.100.9')).statusCode, 200);
   });
 
   it('replays 300 «Похожие» posts at once: exactly the limit pass, the rest get 429, the server stays up', async () => {
     const started = Date.now();
     const replies = await Promise.all(
       Array.from({ length: 300 }, (_, i) =>
-        app.web.app.inject({
+        app.inject({
           method: 'POST',
-          // the button's form and the API share one budget
+          // the button's form (as a browser posts it) and the API share one budget
           url: i % 2 ? `/products/${productId}/similar` : `/api/products/${productId}/similar`,
-          remoteAddress: '192.0.2.7',
-          headers: { 'accept-language': 'ru' },
+          headers: { 'accept-language': 'ru', ...(i % 2 ? FORM_HEADERS : {}) },
+          ...(i % 2 ? { payload: '' } : {}),
         }),
       ),
     );
@@ -135,12 +149,10 @@ describe('saved searches: bounded storage', () => {
   });
   after(() => app.close());
 
-  const searchAs = async (remoteAddress: string, photo: Buffer) => {
-    const { multipart } = await import('../helpers/multipart.ts');
-    const res = await app.web.app.inject({
+  const searchAs = async (client: TestClient, photo: Buffer) => {
+    const res = await client.inject({
       method: 'POST',
       url: '/api/search-by-image',
-      remoteAddress,
       ...multipart([{ name: 'image', value: photo, filename: 'a.jpg' }]),
     });
     assert.equal(res.statusCode, 200, res.body);
@@ -157,7 +169,7 @@ describe('saved searches: bounded storage', () => {
     const before = await storage();
     const photo = await photoOf(205);
     const ids = [];
-    for (let i = 0; i < 3; i++) ids.push(await searchAs('198.51.100.1', photo));
+    for (let i = 0; i < 3; i++) ids.push(await searchAs(app.client, photo));
     const after = await storage();
     assert.equal(after.searches - before.searches, 3);
     assert.equal(after.thumbs - before.thumbs, 1, 'one thumbnail for three searches of one photo');
@@ -166,9 +178,13 @@ describe('saved searches: bounded storage', () => {
   });
 
   it('a client keeps at most SEARCHES_PER_CLIENT searches; the oldest go first, other clients keep theirs', async () => {
+    const [me, them] = [
+      await signedInClient(app.web.app, app.ctx),
+      await signedInClient(app.web.app, app.ctx),
+    ];
     const mine = [];
-    for (let i = 0; i < 5; i++) mine.push(await searchAs('198.51.100.2', await photoOf(200 + i)));
-    const theirs = await searchAs('198.51.100.3', await photoOf(201));
+    for (let i = 0; i < 5; i++) mine.push(await searchAs(me, await photoOf(200 + i)));
+    const theirs = await searchAs(them, await photoOf(201));
     const alive = async (id: string) =>
       (await app.get(`/api/products?image_search=${id}`)).statusCode === 200;
     assert.deepEqual(await Promise.all(mine.map(alive)), [false, false, true, true, true]);
@@ -176,7 +192,7 @@ describe('saved searches: bounded storage', () => {
   });
 
   it('the server purges expired searches on its schedule, then thumbnails nothing uses', async () => {
-    const id = await searchAs('198.51.100.4', await photoOf(150));
+    const id = await searchAs(app.client, await photoOf(150));
     const db = app.ctx.stores.catalog;
     await db.query(`update saved_searches set expires_at = now() - interval '1 day' where id = $1`, [id]);
     assert.equal(

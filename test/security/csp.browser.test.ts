@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { signInContext } from '../browser/browser.harness.ts';
 import { repoRoot } from '../helpers/test-env.ts';
 import { squareImage } from '../search/search.fixture.ts';
 import { startSecurityApp, type SecurityApp } from './security.fixture.ts';
@@ -60,7 +61,10 @@ describe('pages under the Content-Security-Policy, in a real browser', { skip: m
 
   /** A page that records every CSP violation (the event, and chromium's console report). */
   async function openPage(size: { width: number; height: number }) {
-    const page = await browser.newPage({ viewport: size, locale: 'ru-RU' });
+    // signed in as a viewer: the helper's session cookie, as the browser suite does
+    const context = await browser.newContext({ viewport: size, locale: 'ru-RU' });
+    await signInContext(context, app.client);
+    const page = await context.newPage();
     const violations: string[] = [];
     page.on('console', (m) => {
       if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
@@ -99,7 +103,7 @@ describe('pages under the Content-Security-Policy, in a real browser', { skip: m
       await page.goto(`${base}/products`);
       await page.screenshot({ path: path.join(ARTIFACTS, `products-${size.width}.png`) });
       assert.deepEqual(violations, [], `${size.width}px`);
-      await page.close();
+      await page.context().close();
     }
   });
 
@@ -124,7 +128,7 @@ describe('pages under the Content-Security-Policy, in a real browser', { skip: m
       assert.ok((await page.getByTestId('score').count()) > 0, 'results with scores');
       await page.screenshot({ path: path.join(ARTIFACTS, `results-${size.width}.png`) });
       assert.deepEqual(violations, [], `${size.width}px`);
-      await page.close();
+      await page.context().close();
     }
   });
 
@@ -138,7 +142,7 @@ describe('pages under the Content-Security-Policy, in a real browser', { skip: m
     ]);
     assert.ok((await page.getByTestId('score').count()) > 0);
     assert.deepEqual(violations, []);
-    await page.close();
+    await page.context().close();
   });
 
   it('the same form on another site is refused (403 in the page language), nothing saved', async () => {
@@ -167,7 +171,7 @@ describe('pages under the Content-Security-Policy, in a real browser', { skip: m
       await page.screenshot({ path: path.join(ARTIFACTS, 'cross-site-refused.png') });
     } finally {
       evil.close();
-      await page.close();
+      await page.context().close();
     }
   });
 });

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { squareImage } from '../search/search.fixture.ts';
+import { form, FORM_HEADERS } from '../helpers/auth-client.ts';
 import { startSecurityApp, type SecurityApp } from './security.fixture.ts';
-
-const RED = { r: 215, g: 40, b: 20 };
-const WHITE = { r: 250, g: 250, b: 250 };
 
 /** The directives of a Content-Security-Policy header, by name. */
 function csp(header: string | undefined): Map<string, string[]> {
@@ -21,13 +18,11 @@ function csp(header: string | undefined): Map<string, string[]> {
 describe('security headers, cookies and cross-site requests', () => {
   let app: SecurityApp;
   let proxied: SecurityApp;
-  let photo: Buffer;
   let productId: number;
 
   before(async () => {
     app = await startSecurityApp({ model: 'fake' }, { products: 8 });
     proxied = await startSecurityApp({ model: 'fake', trustProxy: true }, { products: 8 });
-    photo = await squareImage(RED, WHITE, 128, 'jpeg');
     productId = (await app.get('/api/products?q=R-3')).json().items[0].id;
   });
   after(async () => {
@@ -79,32 +74,38 @@ describe('security headers, cookies and cross-site requests', () => {
     }
   });
 
-  it('the history cookie is HttpOnly and SameSite=Lax; Secure over https behind a trusted proxy only', async () => {
-    const plain = await app.post([{ name: 'image', value: photo, filename: 'a.jpg' }]);
-    assert.equal(plain.statusCode, 200, plain.body);
-    const cookie = String(plain.headers['set-cookie']);
-    assert.match(cookie, /; HttpOnly/);
-    assert.match(cookie, /; SameSite=Lax/);
-    assert.doesNotMatch(cookie, /Secure/, 'plain http: a Secure cookie would never come back');
+  it('the session cookie is HttpOnly and SameSite=Lax; Secure over https behind a trusted proxy only', async () => {
+    const signIn = (on: SecurityApp, headers: Record<string, string> = {}) =>
+      on.web.app.inject({
+        method: 'POST',
+        url: '/signin',
+        headers: { ...FORM_HEADERS, ...headers },
+        payload: form({ email: on.client.email!, password: on.client.password! }),
+      });
+    const cookieOf = (res: Awaited<ReturnType<typeof signIn>>) =>
+      [res.headers['set-cookie']].flat().find((c) => String(c).startsWith('vitrina_session=')) ?? '';
+    const plain = await signIn(app);
+    assert.equal(plain.statusCode, 303, plain.body);
+    assert.match(cookieOf(plain), /; HttpOnly/i);
+    assert.match(cookieOf(plain), /; SameSite=Lax/i);
+    assert.doesNotMatch(cookieOf(plain), /Secure/i, 'plain http: a Secure cookie would never come back');
     // A client cannot claim https itself: without TRUST_PROXY the header is ignored.
-    const spoofed = await app.post([{ name: 'image', value: photo, filename: 'a.jpg' }], {
-      'x-forwarded-proto': 'https',
-    });
-    assert.doesNotMatch(String(spoofed.headers['set-cookie']), /Secure/);
-    const behindProxy = await proxied.post([{ name: 'image', value: photo, filename: 'a.jpg' }], {
-      'x-forwarded-proto': 'https',
-    });
-    assert.equal(behindProxy.statusCode, 200, behindProxy.body);
-    assert.match(String(behindProxy.headers['set-cookie']), /; HttpOnly.*; SameSite=Lax; Secure$/);
+    assert.doesNotMatch(cookieOf(await signIn(app, { 'x-forwarded-proto': 'https' })), /Secure/i);
+    const behindProxy = await signIn(proxied, { 'x-forwarded-proto': 'https' });
+    assert.equal(behindProxy.statusCode, 303, behindProxy.body);
+    assert.match(cookieOf(behindProxy), /; HttpOnly/i);
+    assert.match(cookieOf(behindProxy), /; Secure/i);
   });
 
   it('refuses state-changing requests another site makes a browser send; same-origin forms and scripts pass', async () => {
     const host = 'shop.example:3000';
+    // as a browser posts the «Похожие» form: urlencoded, empty body, signed in
     const similar = (headers: Record<string, string>) =>
-      app.web.app.inject({
+      app.inject({
         method: 'POST',
         url: `/products/${productId}/similar`,
-        headers: { host, ...headers },
+        headers: { host, ...FORM_HEADERS, ...headers },
+        payload: '',
       });
     const refused: Record<string, string>[] = [
       { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
@@ -119,7 +120,7 @@ describe('security headers, cookies and cross-site requests', () => {
       assert.equal(res.statusCode, 403, JSON.stringify(headers));
       assert.match(res.body, /с других сайтов/, 'the refusal in the page language');
     }
-    const api = await app.web.app.inject({
+    const api = await app.inject({
       method: 'POST',
       url: '/api/search-by-image',
       headers: { host, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
@@ -145,14 +146,16 @@ describe('security headers, cookies and cross-site requests', () => {
   });
 
   it('behind a trusted proxy the forwarded host is the origin to compare with', async () => {
-    const res = await proxied.web.app.inject({
+    const res = await proxied.inject({
       method: 'POST',
       url: `/products/${productId}/similar`,
       headers: {
+        ...FORM_HEADERS,
         host: '127.0.0.1:3000',
         'x-forwarded-host': 'catalog.example',
         origin: 'https://catalog.example',
       },
+      payload: '',
     });
     assert.equal(res.statusCode, 303, res.body.slice(0, 200));
   });

@@ -207,7 +207,7 @@ describe('hostile input never gets a 500', () => {
       ['no content type', {}, 'abc', [415]],
     ];
     for (const [name, headers, payload, statuses, code] of cases) {
-      const res = await app.web.app.inject({ method: 'POST', url: '/api/search-by-image', headers, payload });
+      const res = await app.inject({ method: 'POST', url: '/api/search-by-image', headers, payload });
       assert.ok(statuses.includes(res.statusCode), `${name}: ${res.statusCode} ${res.body}`);
       assert.equal(res.json().success, false, name);
       if (code) assert.equal(res.json().code, code, name);

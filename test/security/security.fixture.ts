@@ -1,4 +1,4 @@
-import type { LightMyRequestResponse as InjectResponse } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse as InjectResponse } from 'fastify';
 import { createAppContext, type AppContext } from '../../src/app/app.context.ts';
 import type { AppConfig } from '../../src/config/config.schema.ts';
 import { createFakeEmbedder } from '../../src/embedding/embedder.fake.ts';
@@ -7,6 +7,7 @@ import { createIndexer } from '../../src/indexer/indexer.service.ts';
 import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createVectorRepository } from '../../src/search/vector.repository.ts';
 import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
+import { signedInClient, type TestClient } from '../helpers/auth-client.ts';
 import { multipart } from '../helpers/multipart.ts';
 import { mobilenetDir, tempDir, testConfig } from '../helpers/test-env.ts';
 import { writeSearchCatalog } from '../search/search.fixture.ts';
@@ -14,7 +15,11 @@ import { writeSearchCatalog } from '../search/search.fixture.ts';
 export interface SecurityApp {
   ctx: AppContext;
   web: WebApp;
-  /** POST /api/search-by-image with a multipart body built from parts */
+  /** a signed-in viewer (the one test helper that signs in through the real code path) */
+  client: TestClient;
+  /** any request, as the signed-in viewer */
+  inject(options: InjectOptions): Promise<InjectResponse>;
+  /** POST /api/search-by-image with a multipart body built from parts, as the signed-in viewer */
   post(parts: Parameters<typeof multipart>[0], headers?: Record<string, string>): Promise<InjectResponse>;
   get(url: string, headers?: Record<string, string>): Promise<InjectResponse>;
   close(): Promise<void>;
@@ -64,19 +69,22 @@ export async function startSecurityApp(
     indexOnStart: false,
     purgeEveryMs: options.purgeEveryMs,
   });
+  const client = await signedInClient(web.app, ctx, { role: 'viewer' });
   return {
     ctx,
     web,
+    client,
+    inject: (o) => client.inject(o),
     post(parts, headers = {}) {
       const body = multipart(parts);
-      return web.app.inject({
+      return client.inject({
         method: 'POST',
         url: '/api/search-by-image',
         payload: body.payload,
         headers: { ...body.headers, ...headers },
       });
     },
-    get: (url, headers = {}) => web.app.inject({ method: 'GET', url, headers }),
+    get: (url, headers = {}) => client.get(url, headers),
     async close() {
       await web.close();
       await ctx.close();

@@ -38,6 +38,9 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
       MODEL: 'mobilenetv2-int8',
       MODEL_DIR: mobilenetDir,
       INDEX_ON_START: '0',
+      DEMO_ON_EMPTY: '0',
+      // the most exposed deployment: anyone may search, no account needed
+      PUBLIC_CATALOG: '1',
       LOG_LEVEL: 'warn',
       ...env,
     },
