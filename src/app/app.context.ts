@@ -9,6 +9,7 @@ import { createImportService } from '../catalog/catalog.import.ts';
 import { createMediaStore } from '../catalog/media.store.ts';
 import type { AppConfig } from '../config/config.schema.ts';
 import { openStores, type Stores } from '../db/db.stores.ts';
+import { createRemoteImageFetcher } from '../remote/remote-image.fetch.ts';
 
 /** Everything a command or the server needs, wired once with explicit dependencies. */
 export async function createAppContext(config: AppConfig) {
@@ -20,11 +21,13 @@ export async function createAppContext(config: AppConfig) {
     db: stores.catalog,
     repository,
     media,
-    limits: {
-      maxImagePixels: config.maxImagePixels,
-      fetchTimeoutMs: config.fetchTimeoutMs,
-      fetchMaxBytes: config.fetchMaxBytes,
-    },
+    remote: createRemoteImageFetcher({
+      timeoutMs: config.fetchTimeoutMs,
+      maxBytes: config.fetchMaxBytes,
+      allowPrivate: config.allowPrivateUrls,
+      explain: true, // the CLI's operator sees why a row's image link failed
+    }),
+    limits: { maxImagePixels: config.maxImagePixels },
   });
   const audit = createAuditRepository(stores.catalog);
   const auth = createAuthService({ users: createUsersRepository(stores.catalog), audit, limits: config });

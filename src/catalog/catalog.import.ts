@@ -1,13 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parsePrice as readPrice } from '../i18n/i18n.price.ts';
-import { appError, isAppError } from '../errors/app-error.ts';
+import { appError, isAppError, type AppError } from '../errors/app-error.ts';
 import type { Db } from '../db/db.client.ts';
 import type { CatalogRepository } from './catalog.repository.ts';
 import type { ImageInput, ProductInput } from './catalog.types.ts';
 import { parseCsv } from './csv.parse.ts';
 import type { MediaStore } from './media.store.ts';
-import { fetchImageBytes } from './remote-image.fetch.ts';
+import type { RemoteImageFetcher } from '../remote/remote-image.fetch.ts';
 
 export interface ImportSummary {
   imported: number;
@@ -20,8 +20,6 @@ export interface ImportSummary {
 
 export interface ImportLimits {
   maxImagePixels: number;
-  fetchTimeoutMs: number;
-  fetchMaxBytes: number;
 }
 
 /** A row as read from the file, before validation: column → raw value. */
@@ -48,9 +46,11 @@ export function createImportService(deps: {
   db: Db;
   repository: CatalogRepository;
   media: MediaStore;
+  /** image URLs in the file: a supplier's file may point anywhere, so the same SSRF rules as the web */
+  remote: RemoteImageFetcher;
   limits: ImportLimits;
 }) {
-  const { db, repository, media, limits } = deps;
+  const { db, repository, media, remote, limits } = deps;
 
   async function prepare(row: RawRow, baseDir: string) {
     const product = parseProduct(row.values);
@@ -65,10 +65,7 @@ export function createImportService(deps: {
     const isUrl = /^https?:\/\//i.test(ref);
     let bytes: Buffer;
     if (isUrl) {
-      bytes = await fetchImageBytes(ref, {
-        timeoutMs: limits.fetchTimeoutMs,
-        maxBytes: limits.fetchMaxBytes,
-      });
+      bytes = await remote.fetchImage(ref);
     } else {
       const file = path.resolve(baseDir, ref);
       try {
@@ -112,8 +109,8 @@ export function createImportService(deps: {
         });
         summary[created ? 'imported' : 'updated']++;
         summary.productIds.push(id);
-      } catch (error) {
-        if (!isAppError(error)) throw error;
+      } catch (caught) {
+        const error = rowError(caught);
         summary.failed++;
         summary.errors.push({ line: row.line, reason: error.message });
       } finally {
@@ -126,13 +123,15 @@ export function createImportService(deps: {
   return {
     importRows,
     async importFile(file: string): Promise<ImportSummary> {
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await fs.readFile(file, 'utf8');
+        bytes = await fs.readFile(file);
       } catch {
         throw appError('IMPORT_FILE_UNREADABLE', { file });
       }
+      const { text, badLines } = decodeUtf8(bytes);
       const rows = /\.jsonl?$|\.ndjson$/i.test(file) ? readJsonLines(text) : readCsv(text);
+      markBadEncoding(rows, badLines);
       return importRows(rows, path.dirname(path.resolve(file)));
     },
   };
@@ -176,6 +175,9 @@ const optional = (v: unknown): string | null => text(v) || null;
 
 export function parseProduct(values: Record<string, unknown>): ProductInput {
   if (values.__invalid) throw appError('ROW_NOT_AN_OBJECT');
+  if ((values as Record<symbol, unknown>)[BAD_ENCODING]) throw appError('ROW_BAD_ENCODING');
+  const nul = columnWithNul(values);
+  if (nul !== null) throw appError('ROW_BAD_TEXT', { column: nul });
   const sku = text(values.sku);
   const name = text(values.name);
   if (!sku) throw appError('ROW_NO_SKU');
@@ -213,4 +215,70 @@ function parsePrice(value: unknown): number | null {
 function splitImages(value: unknown): string[] {
   const list = Array.isArray(value) ? value.map(text) : text(value).split('|');
   return list.map((s) => s.trim()).filter(Boolean);
+}
+
+/** Set on a row read from a line that is not valid UTF-8 (a Symbol: no column can be called that). */
+const BAD_ENCODING = Symbol('bad encoding');
+
+/**
+ * The file as text, and the lines (1-based) that are not valid UTF-8. Split on the newline byte,
+ * which never occurs inside a multi-byte UTF-8 sequence, so a bad byte is pinned to its line.
+ */
+function decodeUtf8(bytes: Buffer): { text: string; badLines: Set<number> } {
+  const badLines = new Set<number>();
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  let line = 1;
+  for (let start = 0; start <= bytes.length; line++) {
+    const end = bytes.indexOf(0x0a, start);
+    const stop = end === -1 ? bytes.length : end;
+    try {
+      strict.decode(bytes.subarray(start, stop));
+    } catch {
+      badLines.add(line);
+    }
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return { text: new TextDecoder('utf-8').decode(bytes), badLines };
+}
+
+/** A row is bad when any line it spans (quoted fields may span several) is. */
+function markBadEncoding(rows: RawRow[], badLines: Set<number>): void {
+  if (badLines.size === 0) return;
+  rows.forEach((row, i) => {
+    const next = rows[i + 1]?.line ?? Number.MAX_SAFE_INTEGER;
+    for (const bad of badLines) {
+      if (bad >= row.line && bad < next) (row.values as Record<symbol, unknown>)[BAD_ENCODING] = true;
+    }
+  });
+}
+
+/** The first column holding a NUL anywhere (PostgreSQL text and jsonb cannot store one), or null. */
+function columnWithNul(values: Record<string, unknown>): string | null {
+  const hasNul = (v: unknown): boolean =>
+    typeof v === 'string'
+      ? v.includes('\u0000')
+      : Array.isArray(v)
+        ? v.some(hasNul)
+        : v !== null && typeof v === 'object'
+          ? Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x))
+          : false;
+  for (const [column, value] of Object.entries(values)) {
+    if (column.includes('\u0000') || hasNul(value)) return column.replaceAll('\u0000', '\\0');
+  }
+  return null;
+}
+
+/**
+ * A row's failure as a coded error. Our own errors as they are; the database refusing a value
+ * (SQLSTATE class 22 data exception, 23 integrity) fails that row only; anything else (the
+ * database is gone) stops the import.
+ */
+function rowError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  const sqlstate = (error as { code?: unknown }).code;
+  if (typeof sqlstate === 'string' && /^2[23][0-9A-Z]{3}$/.test(sqlstate)) {
+    return appError('ROW_REJECTED', { reason: (error as Error).message }, { cause: error });
+  }
+  throw error;
 }
