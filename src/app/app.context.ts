@@ -14,6 +14,7 @@ import { createProductEditService } from '../catalog/product-edit.service.ts';
 import { createImportJobRepository } from '../import/import-job.repository.ts';
 import { createImportJobService } from '../import/import-job.service.ts';
 import { createVectorRepository } from '../search/vector.repository.ts';
+import { createRemoteImageFetcher } from '../remote/remote-image.fetch.ts';
 
 /** Everything a command or the server needs, wired once with explicit dependencies. */
 export async function createAppContext(config: AppConfig) {
@@ -21,16 +22,21 @@ export async function createAppContext(config: AppConfig) {
   const repository = createCatalogRepository(stores.catalog);
   const media = createMediaStore(config.dataDir);
   const catalog = createCatalogService({ repository });
-  const importer = createImportService({
-    db: stores.catalog,
-    repository,
-    media,
-    limits: {
-      maxImagePixels: config.maxImagePixels,
-      fetchTimeoutMs: config.fetchTimeoutMs,
-      fetchMaxBytes: config.fetchMaxBytes,
-    },
-  });
+  const importerFor = (audience: 'operator' | 'web') =>
+    createImportService({
+      db: stores.catalog,
+      repository,
+      media,
+      remote: createRemoteImageFetcher({
+        timeoutMs: config.fetchTimeoutMs,
+        maxBytes: config.fetchMaxBytes,
+        allowPrivate: config.allowPrivateUrls,
+        // the CLI's operator sees why a row's image link failed; a web page does not
+        explain: audience === 'operator',
+      }),
+      limits: { maxImagePixels: config.maxImagePixels },
+    });
+  const importer = importerFor('operator');
   const audit = createAuditRepository(stores.catalog);
   const auth = createAuthService({ users: createUsersRepository(stores.catalog), audit, limits: config });
   const tokens = createTokenService({ tokens: createTokensRepository(stores.catalog), audit });
@@ -49,7 +55,6 @@ export async function createAppContext(config: AppConfig) {
         maxEntryBytes: config.fetchMaxBytes,
         maxRatio: 100,
       },
-      publicLinksOnly: !config.allowPrivateUrls,
       audit,
       // after any import: photos stored for rows that failed half-way are not kept
       onFinished: async () => void (await collector.sweep()),
@@ -80,6 +85,8 @@ export async function createAppContext(config: AppConfig) {
     importJobs,
     imports: importsWith(),
     importsWith,
+    /** the importer for files uploaded through the web: link failures without network details */
+    webImporter: importerFor('web'),
     edits: editsWith(),
     editsWith,
     close: () => stores.close(),

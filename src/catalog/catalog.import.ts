@@ -10,7 +10,7 @@ import { parsePrice } from '../import/price.parse.ts';
 import type { CatalogRepository } from './catalog.repository.ts';
 import type { ImageInput, ProductInput } from './catalog.types.ts';
 import type { MediaStore } from './media.store.ts';
-import { fetchImageBytes } from './remote-image.fetch.ts';
+import type { RemoteImageFetcher } from '../remote/remote-image.fetch.ts';
 
 export interface ImportSummary {
   imported: number;
@@ -23,8 +23,6 @@ export interface ImportSummary {
 
 export interface ImportLimits {
   maxImagePixels: number;
-  fetchTimeoutMs: number;
-  fetchMaxBytes: number;
 }
 
 /** A row as read from the file, before validation: field → raw value. */
@@ -54,8 +52,6 @@ export interface RowOutcome {
 }
 
 export interface ImportRowsOptions {
-  /** refuse image links to private and loopback addresses (files uploaded by people) */
-  publicLinksOnly?: boolean;
   /** called inside the row's transaction: a progress checkpoint commits with the row */
   onWritten?(tx: DbTx, row: RowOutcome & { productId: number; created: boolean }): Promise<void>;
   onFailed?(row: RowOutcome & { error: AppError }): Promise<void>;
@@ -82,11 +78,13 @@ export function createImportService(deps: {
   db: Db;
   repository: CatalogRepository;
   media: MediaStore;
+  /** image URLs in the file: a supplier's file may point anywhere, so the same SSRF rules as the web */
+  remote: RemoteImageFetcher;
   limits: ImportLimits;
 }) {
-  const { db, repository, media, limits } = deps;
+  const { db, repository, media, remote, limits } = deps;
 
-  async function prepare(row: RawRow, source: ImageSource, options: ImportRowsOptions) {
+  async function prepare(row: RawRow, source: ImageSource) {
     const product = parseProduct(row.values);
     const refs = splitImages(row.values.images);
     const named = refs.length === 0 && source.bySku ? source.bySku(product.sku) : [];
@@ -97,7 +95,7 @@ export function createImportService(deps: {
     for (const picture of row.embedded ?? []) {
       images.push(await store(picture.bytes, picture.label, picture.label));
     }
-    for (const ref of [...refs, ...named]) images.push(await loadImage(ref, source, options));
+    for (const ref of [...refs, ...named]) images.push(await loadImage(ref, source));
     return { product, images };
   }
 
@@ -110,21 +108,11 @@ export function createImportService(deps: {
     }
   }
 
-  async function loadImage(
-    ref: string,
-    source: ImageSource,
-    options: ImportRowsOptions,
-  ): Promise<ImageInput> {
+  async function loadImage(ref: string, source: ImageSource): Promise<ImageInput> {
     const isUrl = /^https?:\/\//i.test(ref);
     let bytes: Buffer;
     try {
-      bytes = isUrl
-        ? await fetchImageBytes(ref, {
-            timeoutMs: limits.fetchTimeoutMs,
-            maxBytes: limits.fetchMaxBytes,
-            publicOnly: Boolean(options.publicLinksOnly),
-          })
-        : await source.read(ref);
+      bytes = isUrl ? await remote.fetchImage(ref) : await source.read(ref);
     } catch (error) {
       if (isAppError(error)) throw error.about(`image ${ref}`);
       throw error;
@@ -147,7 +135,7 @@ export function createImportService(deps: {
     const pending = rows.map(() => null as null | ReturnType<typeof prepare>);
     const start = (i: number) => {
       if (i < rows.length && !pending[i]) {
-        pending[i] = prepare(rows[i]!, source, options);
+        pending[i] = prepare(rows[i]!, source);
         pending[i]!.catch(() => {}); // awaited below in order; avoids an unhandled rejection meanwhile
       }
     };
@@ -167,8 +155,8 @@ export function createImportService(deps: {
           });
           summary[created ? 'imported' : 'updated']++;
           summary.productIds.push(id);
-        } catch (error) {
-          if (!isAppError(error)) throw error;
+        } catch (caught) {
+          const error = rowError(caught);
           summary.failed++;
           summary.errors.push({ line: row.line, reason: error.message });
           await options.onFailed?.({ index: i, line: row.line, sku, error });
@@ -247,6 +235,9 @@ function skuOf(values: Record<string, unknown>): string | null {
 
 export function parseProduct(values: Record<string, unknown>): ProductInput {
   if (values.__invalid) throw appError('ROW_NOT_AN_OBJECT');
+  if (values.__badEncoding) throw appError('ROW_BAD_ENCODING');
+  const nul = columnWithNul(values);
+  if (nul !== null) throw appError('ROW_BAD_TEXT', { column: nul });
   for (const field of KNOWN) {
     const v = values[field];
     if (v instanceof FormulaWithoutValue) throw appError('CELL_FORMULA_NO_VALUE', { cell: v.cell });
@@ -302,4 +293,34 @@ function splitImages(value: unknown): string[] {
   if (value instanceof LinkCell) return [/^https?:\/\//i.test(value.href) ? value.href : value.text];
   const list = Array.isArray(value) ? value.map(text) : text(value).split(/[|\n;]/);
   return list.map((s) => s.trim()).filter(Boolean);
+}
+
+/** The first column holding a NUL anywhere (PostgreSQL text and jsonb cannot store one), or null. */
+function columnWithNul(values: Record<string, unknown>): string | null {
+  const hasNul = (v: unknown): boolean =>
+    typeof v === 'string'
+      ? v.includes('\u0000')
+      : Array.isArray(v)
+        ? v.some(hasNul)
+        : v !== null && typeof v === 'object'
+          ? Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x))
+          : false;
+  for (const [column, value] of Object.entries(values)) {
+    if (column.includes('\u0000') || hasNul(value)) return column.replaceAll('\u0000', '\\0');
+  }
+  return null;
+}
+
+/**
+ * A row's failure as a coded error. Our own errors as they are; the database refusing a value
+ * (SQLSTATE class 22 data exception, 23 integrity) fails that row only; anything else (the
+ * database is gone, a worker lost its job) stops the import.
+ */
+function rowError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  const sqlstate = (error as { code?: unknown }).code;
+  if (typeof sqlstate === 'string' && /^2[23][0-9A-Z]{3}$/.test(sqlstate)) {
+    return appError('ROW_REJECTED', { reason: (error as Error).message }, { cause: error });
+  }
+  throw error;
 }

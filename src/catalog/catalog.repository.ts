@@ -296,6 +296,11 @@ export interface Facet {
   count: number;
 }
 
+/** A LIKE pattern for strings starting with `text`: its %, _ and backslash (LIKE's default escape) escaped. */
+export function likePrefix(text: string): string {
+  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 // A category filter matches the category and everything below it ("Fruit" matches "Fruit / Apple").
 function buildWhere(query: ProductQuery, textMode: TextMode) {
   const params: unknown[] = [];
@@ -307,7 +312,9 @@ function buildWhere(query: ProductQuery, textMode: TextMode) {
     if (textMode !== 'fuzzy') {
       const tsq = `(websearch_to_tsquery('english', $${n}) || websearch_to_tsquery('russian', $${n}) || websearch_to_tsquery('simple', $${n}))`;
       const column = textMode === 'title' ? 'p.title_tsv' : 'p.search_tsv';
-      where.push(`(${column} @@ ${tsq} or lower(p.sku) like lower($${n}) || '%')`);
+      // The typed text is a prefix, not a pattern: its % and _ match themselves.
+      const prefix = params.push(likePrefix(q));
+      where.push(`(${column} @@ ${tsq} or lower(p.sku) like lower($${prefix}))`);
       rank = `(ts_rank_cd(p.search_tsv, ${tsq}) + case when lower(p.sku) = lower($${n}) then 10 else 0 end)`;
     } else {
       where.push(
@@ -318,7 +325,8 @@ function buildWhere(query: ProductQuery, textMode: TextMode) {
   }
   if (query.category) {
     const n = params.push(query.category);
-    where.push(`(p.category = $${n} or p.category like $${n} || ' / %')`);
+    const below = params.push(likePrefix(`${query.category} / `));
+    where.push(`(p.category = $${n} or p.category like $${below})`);
   }
   if (query.supplier) where.push(`p.supplier = $${params.push(query.supplier)}`);
   if (query.priceMin !== undefined) where.push(`p.price >= $${params.push(query.priceMin)}`);

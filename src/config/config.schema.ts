@@ -66,10 +66,32 @@ export const envSchema = z.object({
     .positive()
     .default(2 * 1024 * 1024 * 1024),
   SEARCH_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** saved searches kept per client (browser address, later the user); older ones are deleted */
+  SEARCHES_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(200),
+  /** photo searches (upload or link) one client may start per minute */
+  PHOTO_SEARCHES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** «Похожие» searches one client may start per minute */
+  SIMILAR_SEARCHES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** photo searches admitted at once (reading the upload, waiting for or running in the model); more get 503 */
+  SEARCH_MAX_PENDING: z.coerce.number().int().min(1).max(1000).default(8),
+  /** a request (headers and body) must arrive within this; slow clients are cut off */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  /**
+   * Behind a reverse proxy: 1 trusts X-Forwarded-* from any peer; or a comma-separated list of the
+   * proxy's addresses/CIDRs. Decides the client address (rate limits) and https (Secure cookies).
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('0')
+    .transform((v): boolean | string =>
+      ['', '0', 'false', 'no'].includes(v) ? false : ['1', 'true', 'yes'].includes(v) ? true : v,
+    )
+    .refine((v) => typeof v === 'boolean' || /^[0-9a-fA-F.:/,\s]+$/.test(v), {
+      message: 'expected 0, 1 or a comma-separated list of proxy addresses/CIDRs',
+    }),
   /** anonymous visitors may browse and search read-only; everything else still needs sign-in */
   PUBLIC_CATALOG: flag.default(false),
-  /** behind a reverse proxy: trust X-Forwarded-* for the client address and HTTPS (Secure cookies) */
-  TRUST_PROXY: flag.default(false),
   SESSION_IDLE_HOURS: z.coerce
     .number()
     .positive()
@@ -108,8 +130,13 @@ export interface AppConfig {
   importZipMaxBytes: number;
   importZipMaxFiles: number;
   importZipMaxUnpackedBytes: number;
+  searchesPerClient: number;
+  photoSearchesPerMinute: number;
+  similarSearchesPerMinute: number;
+  searchMaxPending: number;
+  requestTimeoutMs: number;
+  trustProxy: boolean | string;
   publicCatalog: boolean;
-  trustProxy: boolean;
   sessionIdleHours: number;
   sessionMaxDays: number;
   logLevel: Env['LOG_LEVEL'];

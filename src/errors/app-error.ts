@@ -57,7 +57,7 @@ type ArgsOf<C extends ErrorCode> =
     ? [params?: ErrorParams<C>, options?: { cause?: unknown }]
     : [params: ErrorParams<C>, options?: { cause?: unknown }];
 
-/** `appError('NO_MATCH')`, `appError('URL_TIMEOUT', { url, seconds })`: status and words come from the catalogue. */
+/** `appError('NO_MATCH')`, `appError('URL_TOO_LARGE', { url, maxBytes })`: status and words come from the catalogue. */
 export const appError = AppError.of;
 
 export function isAppError(error: unknown): error is AppError {

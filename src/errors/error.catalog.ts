@@ -122,6 +122,11 @@ export const ERRORS = {
     (p) => `Unexpected file field "${p.field}"; use "image".`,
     (p) => `Неожиданное поле с файлом «${p.field}»: фото передаётся в поле «image».`,
   ),
+  MULTIPART_MALFORMED: e(
+    400,
+    () => 'The form data is malformed (no boundary, or cut off before its end).',
+    () => 'Форма пришла повреждённой или не целиком. Обновите страницу и отправьте фото ещё раз.',
+  ),
   NO_IMAGE: e(
     400,
     () => 'Send a photo in the "image" field (or a "url").',
@@ -176,20 +181,14 @@ export const ERRORS = {
     (p) => `Not a valid URL: ${p.url} (only http and https links are accepted)`,
     () => 'Это не ссылка http(s). Проверьте адрес изображения.',
   ),
-  URL_FORBIDDEN: e(
+  // One code for every refusal and failure of a link (a non-public address, no answer in time, an
+  // error status, too many redirects): a reply must not tell a stranger which internal ports are open.
+  // The reason is given only to the CLI import's operator.
+  URL_FETCH_FAILED: e<{ url: string; reason?: string }>(
     400,
-    () => 'URLs pointing to private or loopback addresses are not allowed.',
-    () => 'Ссылки на внутренние адреса не принимаются.',
-  ),
-  URL_FETCH_FAILED: e<{ url: string; reason: string }>(
-    400,
-    (p) => `Could not fetch ${p.url}: ${p.reason}.`,
-    () => 'Не удалось загрузить изображение по ссылке. Проверьте адрес или сохраните фото и загрузите файл.',
-  ),
-  URL_TIMEOUT: e<{ url: string; seconds: number }>(
-    400,
-    (p) => `${p.url} did not answer within ${p.seconds} s.`,
-    (p) => `Сайт не ответил за ${p.seconds} с. Попробуйте ещё раз или загрузите файл.`,
+    (p) => `Could not get an image from ${p.url}${p.reason ? ` (${p.reason})` : ''}.`,
+    (p) =>
+      `Не удалось загрузить изображение по ссылке${p.reason ? ` (${p.reason})` : ''}. Проверьте адрес или сохраните фото и загрузите файл.`,
   ),
   URL_TOO_LARGE: e<{ url: string; maxBytes: number }>(
     413,
@@ -207,6 +206,21 @@ export const ERRORS = {
     404,
     () => 'This product has no indexed photo yet, so there is nothing to compare.',
     () => 'У этого товара пока нет проиндексированного фото — сравнивать не с чем.',
+  ),
+  SEARCH_BUSY: e<{ seconds: number }>(
+    503,
+    (p) => `Too many photo searches at once; try again in ${p.seconds} s.`,
+    (p) => `Сейчас слишком много поисков по фото. Повторите через ${p.seconds} с.`,
+  ),
+  RATE_LIMITED: e<{ seconds: number }>(
+    429,
+    (p) => `Too many searches from this address; try again in ${p.seconds} s.`,
+    (p) => `Слишком много поисков подряд. Повторите через ${p.seconds} с.`,
+  ),
+  CROSS_SITE_REQUEST: e(
+    403,
+    () => 'Requests from other sites are not accepted; open the page on this site and try again.',
+    () => 'Запросы с других сайтов не принимаются. Откройте страницу на этом сайте и повторите.',
   ),
   SEARCH_NOT_FOUND: e(
     404,
@@ -417,6 +431,21 @@ export const ERRORS = {
     400,
     (p) => `more than ${p.max} images for one product`,
     (p) => `больше ${p.max} изображений у одного товара`,
+  ),
+  ROW_BAD_TEXT: e<{ column: string }>(
+    400,
+    (p) => `column "${p.column}" holds a NUL character (U+0000), which cannot be stored`,
+    (p) => `в столбце «${p.column}» есть нулевой символ (U+0000), его нельзя сохранить`,
+  ),
+  ROW_BAD_ENCODING: e(
+    400,
+    () => 'the line is not valid UTF-8 (save the file as UTF-8)',
+    () => 'строка не в кодировке UTF-8 (сохраните файл в UTF-8)',
+  ),
+  ROW_REJECTED: e<{ reason: string }>(
+    400,
+    (p) => `the database refused the row: ${p.reason}`,
+    (p) => `база данных не приняла строку: ${p.reason}`,
   ),
   DEMO_DATASET_MISSING: e<{ dir: string; hint: string }>(
     404,
@@ -646,6 +675,11 @@ export const ERRORS = {
     400,
     (p) => p.details,
     (p) => p.details,
+  ),
+  PORT_IN_USE: e<{ host: string; port: number }>(
+    500,
+    (p) => `port ${p.port} on ${p.host} is already in use; stop the other program or set PORT`,
+    (p) => `порт ${p.port} на ${p.host} уже занят: остановите другую программу или задайте PORT`,
   ),
   CONFIG_INVALID: e<{ problems: string }>(
     500,

@@ -9,6 +9,7 @@ import { createIndexer } from '../indexer/indexer.service.ts';
 import { backgroundFor } from '../search/background.service.ts';
 import { createModelProvider } from '../search/model.provider.ts';
 import { createSavedSearchRepository } from '../search/saved-search.repository.ts';
+import { createRemoteImageFetcher } from '../remote/remote-image.fetch.ts';
 import { createSearchService } from '../search/search.service.ts';
 import { createVectorRepository } from '../search/vector.repository.ts';
 import { computeMetrics, type EvalMetrics, type NegativeOutcome, type QueryOutcome } from './eval.metrics.ts';
@@ -124,6 +125,11 @@ export async function runEval(options: {
       saved: createSavedSearchRepository(ctx.stores.catalog, 1),
       catalog: ctx.catalog,
       models,
+      remote: createRemoteImageFetcher({
+        timeoutMs: ctx.config.fetchTimeoutMs,
+        maxBytes: ctx.config.uploadMaxBytes,
+        allowPrivate: ctx.config.allowPrivateUrls,
+      }),
       maxImagePixels: ctx.config.maxImagePixels,
       logger: { info: () => {} },
       background,

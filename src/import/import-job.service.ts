@@ -64,8 +64,6 @@ export function createImportJobService(deps: {
   importer: ImportService;
   dataDir: string;
   zipLimits: ZipLimits;
-  /** image links in uploaded files must point to public addresses (no ALLOW_PRIVATE_URLS) */
-  publicLinksOnly: boolean;
   audit?: CatalogAudit | undefined;
   logger?: ImportJobLogger | undefined;
   /** a job was queued: wake the worker */
@@ -169,7 +167,6 @@ export function createImportJobService(deps: {
       heartbeat.unref();
       const start = job.processedRows;
       const summary = await importer.importRows(rows.slice(start), source, {
-        publicLinksOnly: job.origin === 'web' && deps.publicLinksOnly,
         signal: controller.signal,
         onWritten: (tx, r) => jobs.rowWritten(tx, job.id, worker, start + r.index, r.created),
         onFailed: (r) => jobs.rowFailed(job.id, worker, rowError(start + r.index, r.line, r.sku, r.error)),

@@ -35,6 +35,7 @@ export function toRawRows(
     if (isBlank(values.category) && row.section) values.category = row.section;
     if (isBlank(values.supplier) && defaults.supplier) values.supplier = defaults.supplier;
     if (priceCurrency) values.__currency = priceCurrency;
+    if (row.badEncoding) values.__badEncoding = true;
     return { line: row.line, values, ...(row.images.length ? { embedded: row.images } : {}) };
   });
 }

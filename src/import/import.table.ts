@@ -43,6 +43,8 @@ export interface TableRow {
   images: EmbeddedImage[];
   /** the section heading above the row («Молочные продукты» spread across a price list) */
   section?: string;
+  /** a line of the row is not valid UTF-8 in a UTF-8 file: the row fails rather than store garbage */
+  badEncoding?: boolean;
 }
 
 export interface ImportTable {
@@ -115,19 +117,64 @@ function trimPartialUtf8(bytes: Buffer): Buffer {
   return bytes.subarray(0, end);
 }
 
+/**
+ * A whole file as text, and the lines (1-based) that are not valid UTF-8. A file whose every
+ * non-ASCII line fails as UTF-8 is Windows-1251 (Excel's Russian CSV) and is decoded as that;
+ * a UTF-8 file with a few broken lines keeps UTF-8 and names those lines, so only their rows fail.
+ * Lines are split on the newline byte, which never occurs inside a multi-byte UTF-8 sequence.
+ */
+export function decodeFile(bytes: Buffer): { text: string | null; badLines: Set<number> } {
+  const badLines = new Set<number>();
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (utf16) return { text: decodeText(bytes), badLines };
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  let nonAscii = 0;
+  let line = 1;
+  for (let start = 0; start <= bytes.length; line++) {
+    const end = bytes.indexOf(0x0a, start);
+    const stop = end === -1 ? bytes.length : end;
+    const slice = bytes.subarray(start, stop);
+    if (slice.some((b) => b >= 0x80)) {
+      nonAscii++;
+      try {
+        strict.decode(slice);
+      } catch {
+        badLines.add(line);
+      }
+    }
+    if (end === -1) break;
+    start = end + 1;
+  }
+  if (badLines.size === 0 || badLines.size === nonAscii)
+    return { text: decodeText(bytes), badLines: new Set() };
+  if (bytes.includes(0)) return { text: null, badLines };
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  return { text: new TextDecoder('utf-8').decode(body), badLines };
+}
+
+/** A row is bad when any line it spans (quoted fields may span several) is. */
+function markBadLines(rows: TableRow[], badLines: Set<number>): void {
+  if (badLines.size === 0) return;
+  rows.forEach((row, i) => {
+    const next = rows[i + 1]?.line ?? Number.MAX_SAFE_INTEGER;
+    for (const bad of badLines) if (bad >= row.line && bad < next) row.badEncoding = true;
+  });
+}
+
 export function readCsvTable(bytes: Buffer, name: string): ImportTable {
-  const text = decodeText(bytes);
+  const { text, badLines } = decodeFile(bytes);
   if (text === null) throw appError('IMPORT_FORMAT_UNKNOWN', { file: name });
   const records = parseCsv(text, detectDelimiter(text)).filter((r) => r.fields.some((f) => f.trim()));
   const [header, ...data] = records;
   if (!header) throw appError('IMPORT_EMPTY');
   if (data.length > MAX_ROWS) throw appError('IMPORT_TOO_MANY_ROWS', { max: MAX_ROWS });
   const columns = uniqueLabels(header.fields.map((f, i) => f.trim() || `column ${i + 1}`));
-  const rows = data.map((r) => ({
+  const rows: TableRow[] = data.map((r) => ({
     line: r.line,
     cells: Object.fromEntries(columns.map((c, i) => [c, r.fields[i] ?? ''])),
     images: [],
   }));
+  markBadLines(rows, badLines);
   return {
     format: 'csv',
     sheets: [],
@@ -140,7 +187,7 @@ export function readCsvTable(bytes: Buffer, name: string): ImportTable {
 }
 
 export function readJsonLinesTable(bytes: Buffer, name: string): ImportTable {
-  const text = decodeText(bytes);
+  const { text, badLines } = decodeFile(bytes);
   if (text === null) throw appError('IMPORT_FORMAT_UNKNOWN', { file: name });
   const rows: TableRow[] = [];
   const columns: string[] = [];
@@ -164,6 +211,7 @@ export function readJsonLinesTable(bytes: Buffer, name: string): ImportTable {
     }
   }
   if (rows.length === 0) throw appError('IMPORT_EMPTY');
+  markBadLines(rows, badLines);
   return {
     format: 'jsonl',
     sheets: [],

@@ -26,7 +26,7 @@ export function createSearchHistoryRepository(db: Db) {
 
     async list(userId: number, limit = HISTORY_SIZE): Promise<HistoryEntry[]> {
       const { rows } = await db.query<HistoryEntry>(
-        `select s.id, s.kind, s.created_at as "createdAt", s.query_thumb is not null as "hasThumb",
+        `select s.id, s.kind, s.created_at as "createdAt", s.thumb_sha256 is not null as "hasThumb",
                 jsonb_array_length(s.matches) as count
          from search_history h join saved_searches s on s.id = h.search_id
          where h.user_id = $1 and (s.expires_at is null or s.expires_at > now())

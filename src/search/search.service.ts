@@ -4,11 +4,12 @@ import type { ProductPage, ProductQuery } from '../catalog/catalog.types.ts';
 import type { Embedder, QueryFraming } from '../embedding/embedding.types.ts';
 import { appError } from '../errors/app-error.ts';
 import { resolveServingModel } from './active-model.ts';
+import type { RemoteImageFetcher } from '../remote/remote-image.fetch.ts';
 import type { ModelProvider } from './model.provider.ts';
 import type { Background } from './background.service.ts';
 import { frameQuery } from './query-framing.ts';
 import { queryThumbnail, validateQueryImage } from './query-image.ts';
-import type { SavedMatch, SavedSearch, SavedSearchRepository } from './saved-search.repository.ts';
+import type { SavedMatch, SavedSearch, SavedSearchRepository, SaveInput } from './saved-search.repository.ts';
 import type { ImageNeighbor, VectorRepository } from './vector.repository.ts';
 
 export const MAX_RESULTS = 50;
@@ -40,6 +41,14 @@ export interface ProductList {
   };
 }
 
+export interface SearchOptions {
+  threshold?: number | undefined;
+  /** when nothing is similar, keep the closest few instead of a 404 */
+  closest?: boolean | undefined;
+  /** who searches (rate limits and the per-client cap on saved searches); absent for the CLI */
+  clientKey?: string | undefined;
+}
+
 export interface SearchOutcome {
   searchId: string;
   count: number;
@@ -63,6 +72,8 @@ export function createSearchService(deps: {
   saved: SavedSearchRepository;
   catalog: CatalogService;
   models: ModelProvider;
+  /** image links given by users; refuses non-public addresses unless configured otherwise */
+  remote: RemoteImageFetcher;
   maxImagePixels: number;
   logger: SearchLogger;
   /** "nothing similar" measured against a background gallery; null: the impostor calibration alone */
@@ -174,10 +185,7 @@ export function createSearchService(deps: {
     return value;
   }
 
-  async function finish(
-    started: number,
-    s: Omit<SavedSearch, 'id' | 'createdAt' | 'hasThumb'> & { thumb: Buffer | null },
-  ): Promise<SearchOutcome> {
+  async function finish(started: number, s: SaveInput): Promise<SearchOutcome> {
     const ms = Math.round(performance.now() - started);
     if (s.matches.length === 0) {
       logger.info({ kind: s.kind, model: s.model, count: 0, ms }, 'photo search: nothing similar');
@@ -226,24 +234,32 @@ export function createSearchService(deps: {
     textToImage,
     defaultThreshold,
 
-    async byImages(
-      images: Buffer[],
-      options: { threshold?: number | undefined; kind?: 'image' | 'url'; closest?: boolean | undefined } = {},
-    ) {
+    async byImages(images: Buffer[], options: SearchOptions & { kind?: 'image' | 'url' } = {}) {
       const started = performance.now();
       const ranked = await rankImages(images, options.threshold, { closest: options.closest });
+      // The same photo searched again reuses its stored thumbnail instead of making and storing another.
+      const sha256 = ranked.shas[0]!;
+      // (no thumbnail is made for a search that found nothing: finish refuses it unsaved)
+      const stored = ranked.matches.length === 0 || (await saved.hasThumb(sha256));
       return finish(started, {
         kind: options.kind ?? 'image',
         model: ranked.model,
-        querySha256: ranked.shas.length === 1 ? ranked.shas[0]! : null,
+        querySha256: ranked.shas.length === 1 ? sha256 : null,
         threshold: ranked.threshold,
         matches: ranked.matches,
-        thumb: await queryThumbnail(images[0]!, limits),
+        thumb: { sha256, bytes: stored ? null : await queryThumbnail(images[0]!, limits) },
+        clientKey: options.clientKey,
       });
     },
 
+    /** A photo given by its link: fetched by the remote service (SSRF rules), then searched like an upload. */
+    async byUrl(url: string, options: SearchOptions = {}) {
+      const bytes = await deps.remote.fetchImage(url);
+      return this.byImages([bytes], { ...options, kind: 'url' });
+    },
+
     /** «Похожие»: the product's own stored vectors are the query; no upload, no forward pass. */
-    async similarTo(productId: number, options: { threshold?: number | undefined } = {}) {
+    async similarTo(productId: number, options: SearchOptions = {}) {
       const started = performance.now();
       const vectors = requireVectors();
       const model = await servingModel(vectors);
@@ -252,7 +268,15 @@ export function createSearchService(deps: {
       const query = meanDirection(own.map((o) => o.vector));
       const threshold = options.threshold ?? (await thresholdOf(model));
       const matches = await rank(model, query.length, query, threshold, productId);
-      return finish(started, { kind: 'similar', model, querySha256: null, threshold, matches, thumb: null });
+      return finish(started, {
+        kind: 'similar',
+        model,
+        querySha256: null,
+        threshold,
+        matches,
+        thumb: null,
+        clientKey: options.clientKey,
+      });
     },
 
     /**
@@ -290,6 +314,9 @@ export function createSearchService(deps: {
     },
 
     thumb: (id: string) => saved.thumb(id),
+
+    /** Deletes expired saved searches and the thumbnails no search uses any more. */
+    purgeExpired: () => saved.purgeExpired(),
 
     available(): { available: boolean; reason?: string } {
       if (!deps.vectors) return { available: false, reason: deps.vectorError ?? 'no vector store' };

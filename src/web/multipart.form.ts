@@ -3,6 +3,7 @@ import path from 'node:path';
 import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { appError, isAppError } from '../errors/app-error.ts';
+import { discardRest } from './search.form.ts';
 
 export interface FileRule {
   maxBytes: number;
@@ -27,6 +28,8 @@ export interface MultipartForm {
 }
 
 const HEAD_BYTES = 4096;
+/** room for part headers, boundaries and text fields on top of the files themselves */
+const FORM_OVERHEAD = 256 * 1024;
 const MAX_FIELDS = 40;
 
 /**
@@ -39,6 +42,14 @@ export async function readMultipartForm(
   rules: Record<string, FileRule> = {},
 ): Promise<MultipartForm> {
   if (!request.isMultipart()) throw appError('MULTIPART_EXPECTED');
+  // a body declared larger than every file allowed together is refused before a byte is read
+  const allowed = Object.values(rules).reduce((n, r) => n + r.maxBytes * r.maxCount, 0) + FORM_OVERHEAD;
+  if (Number(request.headers['content-length'] ?? 0) > allowed) {
+    discardRest(request);
+    throw appError('FILE_TOO_LARGE', {
+      maxBytes: Math.max(0, ...Object.values(rules).map((r) => r.maxBytes)),
+    });
+  }
   const largest = Math.max(1, ...Object.values(rules).map((r) => r.maxBytes));
   const fileCount = Object.values(rules).reduce((n, r) => n + r.maxCount, 0);
   const form: MultipartForm = { fields: {}, files: {} };
@@ -102,11 +113,14 @@ export async function readMultipartForm(
       list.push(file);
     }
   } catch (error) {
+    // what a refused upload still sends is read and dropped, never held (search.form.ts)
+    discardRest(request);
     await Promise.all(written.map((f) => fs.rm(f, { force: true })));
     if (isAppError(error)) throw error;
-    const code = (error as { code?: string }).code;
+    const code = String((error as { code?: unknown }).code);
     if (code === 'FST_REQ_FILE_TOO_LARGE') throw appError('FILE_TOO_LARGE', { maxBytes: largest });
-    throw error;
+    if (code.startsWith('FST_')) throw error; // the plugin's limits, mapped by the error handler
+    throw appError('MULTIPART_MALFORMED', undefined, { cause: error });
   }
   return form;
 }

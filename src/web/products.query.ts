@@ -4,7 +4,13 @@ import { appError } from '../errors/app-error.ts';
 import { parsePrice } from '../i18n/i18n.price.ts';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const optionalText = (max: number) => z.preprocess(emptyToUndefined, z.string().trim().max(max).optional());
+/**
+ * Control characters (a NUL above all, which PostgreSQL refuses in text) cannot be typed into a
+ * search box; they become spaces, so `q=a%00b` searches "a b" instead of failing.
+ */
+const withoutControls = (v: unknown) => (typeof v === 'string' ? v.replace(/\p{Cc}/gu, ' ') : v);
+const optionalText = (max: number) =>
+  z.preprocess((v) => emptyToUndefined(withoutControls(v)), z.string().trim().max(max).optional());
 const MAX_PRICE = 1e12;
 // «1 000», «1 000,50», «1000 ₽»: prices as people type them (src/i18n/i18n.price.ts).
 const optionalPrice = z.preprocess(

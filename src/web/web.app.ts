@@ -8,6 +8,7 @@ import { createSavedSearchRepository } from '../search/saved-search.repository.t
 import { createSearchHistoryRepository } from '../search/search-history.repository.ts';
 import { createSearchService, type SearchService } from '../search/search.service.ts';
 import { createVectorRepository } from '../search/vector.repository.ts';
+import { createRemoteImageFetcher } from '../remote/remote-image.fetch.ts';
 import { photoAvailability } from '../search/photo-availability.ts';
 import type { ProductListQuery } from './products.query.ts';
 import { registerSearchRoutes } from './routes/search.routes.ts';
@@ -35,6 +36,8 @@ export async function createWebApp(
     indexOnStart?: boolean;
     indexPollMs?: number;
     importPollMs?: number;
+    /** how often expired saved searches are purged (hourly; tests shorten it) */
+    purgeEveryMs?: number;
   } = {},
 ): Promise<WebApp> {
   const { config } = ctx;
@@ -51,9 +54,16 @@ export async function createWebApp(
   const search = createSearchService({
     vectors,
     vectorError: ctx.stores.vectorError,
-    saved: createSavedSearchRepository(ctx.stores.catalog, config.searchTtlDays),
+    saved: createSavedSearchRepository(ctx.stores.catalog, config.searchTtlDays, config.searchesPerClient),
     catalog: ctx.catalog,
     models,
+    remote: createRemoteImageFetcher({
+      timeoutMs: config.fetchTimeoutMs,
+      maxBytes: config.uploadMaxBytes,
+      allowPrivate: config.allowPrivateUrls,
+      // the reply is generic (no port scanning through it); the operator's log says why
+      onFailure: (url, reason) => log.info({ url, reason }, 'image link not fetched'),
+    }),
     maxImagePixels: config.maxImagePixels,
     logger: log,
     background,
@@ -109,6 +119,7 @@ export async function createWebApp(
     options,
   );
   logRef.current = app.log;
+  const purge = schedulePurge(search, app.log, options.purgeEveryMs ?? PURGE_EVERY_MS);
 
   // Load the model now so the first search does not wait; failure only disables search by photo.
   if (vectors) {
@@ -127,9 +138,23 @@ export async function createWebApp(
     management,
     async close() {
       await management.stop();
+      clearInterval(purge);
       await indexJob?.stop();
       await app.close();
       await models.closeAll();
     },
   };
+}
+
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+
+/** Expired saved searches and unused thumbnails are deleted hourly (and soon after start) by every web process. */
+function schedulePurge(search: SearchService, log: FastifyInstance['log'], everyMs: number): NodeJS.Timeout {
+  const run = () =>
+    search.purgeExpired().then(
+      (n) => (n.searches || n.thumbs ? log.info(n, 'purged expired saved searches') : undefined),
+      (error: unknown) => log.warn(`purging saved searches failed: ${(error as Error).message}`),
+    );
+  setTimeout(run, Math.min(10_000, everyMs)).unref();
+  return setInterval(run, everyMs).unref();
 }

@@ -27,6 +27,7 @@ export function createCatalogManagement(deps: {
   const wakeIndexer = () => void indexJob?.trigger();
   const holder: { worker?: ImportWorker } = {};
   const imports: ImportJobService = ctx.importsWith({
+    importer: ctx.webImporter,
     logger,
     onQueued: () => void holder.worker?.poke(),
     onFinished: async () => {

@@ -9,6 +9,12 @@ import { createThumbnailer } from './thumbnails.ts';
 import { allow, allowPrefixes } from '../auth/auth.plugin.ts';
 import { installWebAuth } from './web.auth.ts';
 import { installErrorHandling } from './web.errors.ts';
+import {
+  refuseCrossSiteWrites,
+  registerRateLimits,
+  registerSecurityHeaders,
+  serverTimeouts,
+} from './web.security.ts';
 
 export interface WebOptions {
   /** pino options; false silences the log (tests) */
@@ -34,8 +40,12 @@ export async function createWebServer(
     bodyLimit: ctx.config.uploadMaxBytes,
     routerOptions: { maxParamLength: 200 },
     trustProxy: ctx.config.trustProxy,
+    ...serverTimeouts(ctx.config),
   });
   installErrorHandling(app, { uploadMaxBytes: ctx.config.uploadMaxBytes });
+  await registerSecurityHeaders(app);
+  await registerRateLimits(app);
+  refuseCrossSiteWrites(app);
   await installWebAuth(app, ctx);
   allowPrefixes(app, ['/assets/', '/vendor/cropperjs/'], 'public'); // static files: no data
   app.get('/assets/app.css', (_request, reply) =>

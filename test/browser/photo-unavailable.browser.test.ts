@@ -99,7 +99,11 @@ describe('when search by photo cannot work, the page says why and what fixes it'
       await page.getByRole('button', { name: 'Найти похожие' }).click();
       const error = page.getByTestId('photo-error');
       await error.waitFor({ state: 'visible' });
-      assert.equal(await error.innerText(), 'Ссылки на внутренние адреса не принимаются.');
+      // One wording for every refused or failed link (issue 11): it must not tell open ports from closed ones.
+      assert.equal(
+        await error.innerText(),
+        'Не удалось загрузить изображение по ссылке. Проверьте адрес или сохраните фото и загрузите файл.',
+      );
       await shot(page, vp, 'u03-private-link');
       await context.close();
       assert.deepEqual(problems, []);

@@ -9,6 +9,7 @@ import type { ProductEditService } from '../../src/catalog/product-edit.service.
 import { createFakeEmbedder } from '../../src/embedding/embedder.fake.ts';
 import { isAppError } from '../../src/errors/app-error.ts';
 import { createIndexer } from '../../src/indexer/indexer.service.ts';
+import { createRemoteImageFetcher } from '../../src/remote/remote-image.fetch.ts';
 import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createSavedSearchRepository } from '../../src/search/saved-search.repository.ts';
 import { createSearchService, type SearchService } from '../../src/search/search.service.ts';
@@ -90,6 +91,7 @@ for (const store of ['embedded', 'server'] as const) {
           saved: createSavedSearchRepository(ctx.stores.catalog, 1),
           catalog: ctx.catalog,
           models: createModelProvider(config, async () => fake),
+          remote: createRemoteImageFetcher({ timeoutMs: 1000, maxBytes: 1e6, allowPrivate: false }),
           maxImagePixels: config.maxImagePixels,
           logger: { info: () => {} },
         });

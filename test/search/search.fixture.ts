@@ -22,10 +22,10 @@ export async function squareImage(
  * 30 "red" products in two categories (so a photo search has pages and a filter to apply within)
  * and 10 "blue" ones. Prices rise with the index.
  */
-export async function writeSearchCatalog(dir: string): Promise<string> {
+export async function writeSearchCatalog(dir: string, products = 40): Promise<string> {
   const lines = ['sku,name,category,price,currency,images'];
-  for (let i = 0; i < 40; i++) {
-    const red = i < 30;
+  for (let i = 0; i < products; i++) {
+    const red = i < Math.round(products * 0.75);
     const shade = (i % 30) * 2;
     const img = red
       ? await squareImage({ r: 200 + (shade % 50), g: 20 + shade, b: 20 }, { r: 250, g: 250, b: 250 })

@@ -173,6 +173,37 @@ export const catalogMigrations: Migration[] = [
   },
   {
     version: 4,
+    name: 'saved searches: shared thumbnails, client key, purge indexes',
+    async up(tx) {
+      // One stored thumbnail per query photo (keyed by the photo's sha256), however often it is searched.
+      await tx.query(`
+        create table search_thumbs (
+          sha256 text primary key,
+          thumb bytea not null,
+          -- refreshed on every reuse: the purge leaves recently used thumbnails alone
+          used_at timestamptz not null default now()
+        )`);
+      await tx.query(
+        `alter table saved_searches add column thumb_sha256 text references search_thumbs (sha256)`,
+      );
+      // Who saved it (a hash of the client's address or, later, the user): a cap per client bounds storage.
+      await tx.query('alter table saved_searches add column client_key text');
+      await tx.query(`
+        insert into search_thumbs (sha256, thumb)
+        select distinct on (h) h, query_thumb
+        from (select encode(sha256(query_thumb), 'hex') as h, query_thumb
+              from saved_searches where query_thumb is not null) t`);
+      await tx.query(`
+        update saved_searches set thumb_sha256 = encode(sha256(query_thumb), 'hex')
+        where query_thumb is not null`);
+      await tx.query('alter table saved_searches drop column query_thumb');
+      await tx.query('create index saved_searches_client_idx on saved_searches (client_key, created_at)');
+      await tx.query('create index saved_searches_expires_idx on saved_searches (expires_at)');
+      await tx.query('create index saved_searches_thumb_idx on saved_searches (thumb_sha256)');
+    },
+  },
+  {
+    version: 5,
     name: 'import jobs, their failed rows, column mappings per supplier',
     async up(tx) {
       // Imports run as jobs stored here, so any web process shows their progress and a restart

@@ -3,58 +3,20 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { allow } from '../../auth/auth.plugin.ts';
 import type { AppConfig } from '../../config/config.schema.ts';
-import { fetchImageBytes } from '../../catalog/remote-image.fetch.ts';
 import { appError } from '../../errors/app-error.ts';
 import type { IndexJob } from '../../indexer/index.job.ts';
 import type { SearchHistoryRepository } from '../../search/search-history.repository.ts';
 import type { SearchOutcome, SearchService } from '../../search/search.service.ts';
+import { createAdmission } from '../admission.ts';
+import { clientKey } from '../client-key.ts';
+import { discardRest, readSearchForm } from '../search.form.ts';
+import { photoSearchLimit, similarSearchLimit } from '../web.security.ts';
 
-const MAX_FILES = 8;
-
-const fieldsSchema = z
-  .object({
-    threshold: z.coerce.number().min(-1).max(1).optional(),
-    url: z.string().trim().min(1).max(2048).optional(),
-    /** when nothing is similar, keep the closest few («может быть, вы искали») instead of a 404 */
-    closest: z
-      .enum(['0', '1', 'true', 'false'])
-      .transform((v) => v === '1' || v === 'true')
-      .optional(),
-  })
-  .strict();
+/** what a 503 asks the client to wait: about one model batch */
+const BUSY_RETRY_SECONDS = 2;
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }).strict();
 const searchIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{6,64}$/) }).strict();
-
-/** Reads the multipart form: every `image` part, and the small text fields. */
-async function readSearchForm(request: FastifyRequest) {
-  if (!request.isMultipart()) {
-    throw appError('MULTIPART_EXPECTED');
-  }
-  const images: Buffer[] = [];
-  const fields: Record<string, string> = {};
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'image') {
-        await part.toBuffer();
-        throw appError('UNKNOWN_FIELD', { field: part.fieldname });
-      }
-      images.push(await part.toBuffer());
-    } else {
-      fields[part.fieldname] = String(part.value);
-    }
-  }
-  const parsed = fieldsSchema.safeParse(fields);
-  if (!parsed.success) {
-    throw appError('INVALID_PARAMETERS', {
-      details: parsed.error.issues
-        .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-        .join('; '),
-      fields: parsed.error.issues.map((i) => i.path.join('.') || '?').join(', '),
-    });
-  }
-  return { images, ...parsed.data };
-}
 
 /** Remembers the search in the person's history (API tokens and visitors have none). */
 async function remember(history: SearchHistoryRepository, request: FastifyRequest, outcome: SearchOutcome) {
@@ -82,40 +44,48 @@ export function registerSearchRoutes(
 ): void {
   const { search, config, history } = deps;
 
-  app.post('/api/search-by-image', allow('catalog'), async (request, reply) => {
-    const form = await readSearchForm(request);
-    if (form.images.length > 0 && form.url) throw appError('IMAGE_AND_URL');
-    if (form.images.length > MAX_FILES) throw appError('TOO_MANY_PARTS', { maxFiles: MAX_FILES });
-    const images = form.url
-      ? [
-          await fetchImageBytes(form.url, {
-            timeoutMs: config.fetchTimeoutMs,
-            maxBytes: config.uploadMaxBytes,
-            publicOnly: !config.allowPrivateUrls,
-          }),
-        ]
-      : form.images;
-    const outcome = await search.byImages(images, {
-      threshold: form.threshold,
-      kind: form.url ? 'url' : 'image',
-      closest: form.closest,
-    });
-    await remember(history, request, outcome);
-    return replyWithSearch(reply, outcome);
+  const admission = createAdmission(config.searchMaxPending);
+  const photoRoute = { config: { ...allow('catalog').config, rateLimit: photoSearchLimit(config) } };
+  const similarRoute = { config: { ...allow('catalog').config, rateLimit: similarSearchLimit(config) } };
+
+  app.post('/api/search-by-image', photoRoute, async (request, reply) => {
+    // The place is taken before the upload is read: waiting uploads cost nothing but a socket.
+    const release = admission.tryEnter();
+    if (!release) {
+      discardRest(request);
+      reply.header('retry-after', BUSY_RETRY_SECONDS);
+      throw appError('SEARCH_BUSY', { seconds: BUSY_RETRY_SECONDS });
+    }
+    try {
+      return await photoSearch(request, reply);
+    } finally {
+      release();
+    }
   });
 
-  app.post('/api/products/:id/similar', allow('catalog'), async (request, reply) => {
+  async function photoSearch(request: FastifyRequest, reply: FastifyReply) {
+    const form = await readSearchForm(request, { maxBytes: config.uploadMaxBytes });
+    if (form.images.length > 0 && form.url) throw appError('IMAGE_AND_URL');
+    const options = { threshold: form.threshold, closest: form.closest, clientKey: clientKey(request) };
+    const outcome = form.url
+      ? await search.byUrl(form.url, options)
+      : await search.byImages(form.images, options);
+    await remember(history, request, outcome);
+    return replyWithSearch(reply, outcome);
+  }
+
+  app.post('/api/products/:id/similar', similarRoute, async (request, reply) => {
     const { id } = parseParams(idParams, request.params);
-    const outcome = await search.similarTo(id);
+    const outcome = await search.similarTo(id, { clientKey: clientKey(request) });
     await remember(history, request, outcome);
     return replyWithSearch(reply, outcome);
   });
 
   // The «Похожие» button is a plain form, so it works without JavaScript too. Browsers post it as
   // application/x-www-form-urlencoded with an empty body, which the app's form parser accepts.
-  app.post('/products/:id/similar', allow('catalog'), async (request, reply) => {
+  app.post('/products/:id/similar', similarRoute, async (request, reply) => {
     const { id } = parseParams(idParams, request.params);
-    const outcome = await search.similarTo(id);
+    const outcome = await search.similarTo(id, { clientKey: clientKey(request) });
     await remember(history, request, outcome);
     const lang = (request.query as Record<string, unknown>).lang === 'en' ? '&lang=en' : '';
     replyWithSearch(
