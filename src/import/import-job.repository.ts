@@ -80,6 +80,13 @@ const COLUMNS = `id, status, origin, file_name as "fileName", images_name as "im
 
 const supplierKey = (supplier: string) => supplier.trim().toLowerCase();
 
+/**
+ * Text from a file as PostgreSQL can store it: a NUL (which text and jsonb refuse) becomes U+FFFD.
+ * The row holding it fails on its own (ROW_BAD_TEXT); the job's records of it must not.
+ */
+const clean = <T>(v: T): T => (typeof v === 'string' ? (v.replaceAll('\u0000', '\ufffd') as T) : v);
+const json = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => clean(x)).replaceAll('\\u0000', '\\ufffd');
+
 /** All SQL of import jobs, their failed rows and the column mappings remembered per supplier. */
 export function createImportJobRepository(db: Db) {
   return {
@@ -95,15 +102,15 @@ export function createImportJobRepository(db: Db) {
         [
           job.status,
           job.origin,
-          job.fileName,
-          job.imagesName,
+          clean(job.fileName),
+          clean(job.imagesName),
           job.format,
-          job.sheet,
-          JSON.stringify(job.sheets),
-          job.supplier,
-          JSON.stringify(job.columns),
-          JSON.stringify(job.samples),
-          job.mapping ? JSON.stringify(job.mapping) : null,
+          clean(job.sheet),
+          json(job.sheets),
+          clean(job.supplier),
+          json(job.columns),
+          json(job.samples),
+          job.mapping ? json(job.mapping) : null,
           job.filesDir,
           job.createdBy,
           job.createdById,
@@ -140,13 +147,7 @@ export function createImportJobRepository(db: Db) {
       await db.query(
         `update import_jobs set sheet = $2, columns = $3, samples = $4, mapping = $5, updated_at = now()
          where id = $1 and status = 'mapping'`,
-        [
-          id,
-          change.sheet,
-          JSON.stringify(change.columns),
-          JSON.stringify(change.samples),
-          JSON.stringify(change.mapping),
-        ],
+        [id, clean(change.sheet), json(change.columns), json(change.samples), json(change.mapping)],
       );
     },
 
@@ -155,7 +156,7 @@ export function createImportJobRepository(db: Db) {
       const { rowCount } = await db.query(
         `update import_jobs set status = 'queued', mapping = $2, updated_at = now()
          where id = $1 and status = 'mapping'`,
-        [id, JSON.stringify(mapping)],
+        [id, json(mapping)],
       );
       return (rowCount ?? 0) > 0;
     },
@@ -255,7 +256,15 @@ export function createImportJobRepository(db: Db) {
         await tx.query(
           `insert into import_job_errors (job_id, row_index, line, sku, code, reason_en, reason_ru)
            values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing`,
-          [id, error.rowIndex, error.line, error.sku, error.code, error.reasonEn, error.reasonRu],
+          [
+            id,
+            error.rowIndex,
+            error.line,
+            clean(error.sku),
+            error.code,
+            clean(error.reasonEn),
+            clean(error.reasonRu),
+          ],
         );
       });
     },
@@ -306,7 +315,7 @@ export function createImportJobRepository(db: Db) {
     async savedMapping(supplier: string): Promise<ColumnMapping | null> {
       const { rows } = await db.query<{ mapping: ColumnMapping }>(
         'select mapping from import_mappings where supplier_key = $1',
-        [supplierKey(supplier)],
+        [clean(supplierKey(supplier))],
       );
       return rows[0]?.mapping ?? null;
     },
@@ -317,7 +326,7 @@ export function createImportJobRepository(db: Db) {
          on conflict (supplier_key) do update
            set supplier = excluded.supplier, mapping = excluded.mapping, updated_by = excluded.updated_by,
                updated_at = now()`,
-        [supplierKey(supplier), supplier.trim(), JSON.stringify(mapping), by],
+        [clean(supplierKey(supplier)), clean(supplier.trim()), json(mapping), by],
       );
     },
 

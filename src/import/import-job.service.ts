@@ -221,6 +221,12 @@ export function createImportJobService(deps: {
      */
     async start(files: UploadedFiles, options: UploadOptions, actor: Actor): Promise<ImportJob> {
       const incoming = path.dirname(files.table.path);
+      // names and words typed by people are stored and logged: no NUL, which PostgreSQL refuses
+      files = {
+        table: { ...files.table, name: noNul(files.table.name) },
+        images: files.images && { ...files.images, name: noNul(files.images.name) },
+      };
+      options = { ...options, supplier: noNul(options.supplier), sheet: noNul(options.sheet) };
       try {
         const supplier = options.supplier?.trim() || null;
         const table = await readTable(files.table.path, { fileName: files.table.name, sheet: options.sheet });
@@ -480,6 +486,10 @@ export type ImportJobService = ReturnType<typeof createImportJobService>;
 
 export function workerId(): string {
   return `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+}
+
+function noNul<T extends string | undefined>(text: T): T {
+  return (text === undefined ? text : text.replaceAll('\u0000', '\ufffd')) as T;
 }
 
 function actorOfJob(job: ImportJob): Actor {

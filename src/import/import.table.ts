@@ -1,5 +1,6 @@
 import { appError } from '../errors/app-error.ts';
 import type { Field } from './column.mapping.ts';
+import { looksLikeImage } from '../images/images.probe.ts';
 import { detectDelimiter, parseCsv } from '../catalog/csv.parse.ts';
 
 export type ImportFormat = 'csv' | 'jsonl' | 'xlsx';
@@ -92,14 +93,27 @@ export function decodeText(bytes: Buffer, partial = false): string | null {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-  if (body.includes(0)) return null;
+  if (looksLikeImage(body)) return null; // a photo chosen by mistake
+  let text: string;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(partial ? trimPartialUtf8(body) : body);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(partial ? trimPartialUtf8(body) : body);
   } catch {
-    const text = new TextDecoder('windows-1251').decode(body);
-    // control characters other than tab and line breaks: not a text file
-    return [...text].some((ch) => ch < ' ' && ch !== '\t' && ch !== '\n' && ch !== '\r') ? null : text;
+    text = new TextDecoder(cyrillicRun(body) ? 'windows-1251' : 'utf-8').decode(body);
   }
+  // Control characters other than tab and line breaks mean binary data. A NUL alone does not: a
+  // text file with one fails that row (PostgreSQL cannot store it), not the whole file.
+  const binary = [...text].some((ch) => ch < ' ' && ch !== '\t' && ch !== '\n' && ch !== '\r' && ch !== '\0');
+  return binary ? null : text;
+}
+
+/** Three bytes in a row in Windows-1251's letter range (А–я): a Russian word, not a broken byte. */
+function cyrillicRun(bytes: Buffer): boolean {
+  let run = 0;
+  for (const b of bytes) {
+    run = b >= 0xc0 ? run + 1 : 0;
+    if (run >= 3) return true;
+  }
+  return false;
 }
 
 function trimPartialUtf8(bytes: Buffer): Buffer {
@@ -145,9 +159,10 @@ export function decodeFile(bytes: Buffer): { text: string | null; badLines: Set<
     if (end === -1) break;
     start = end + 1;
   }
-  if (badLines.size === 0 || badLines.size === nonAscii)
+  if (badLines.size === 0) return { text: decodeText(bytes), badLines };
+  // every non-ASCII line fails as UTF-8 and there are Russian words: Excel's Windows-1251
+  if (badLines.size === nonAscii && cyrillicRun(bytes))
     return { text: decodeText(bytes), badLines: new Set() };
-  if (bytes.includes(0)) return { text: null, badLines };
   const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
   return { text: new TextDecoder('utf-8').decode(body), badLines };
 }

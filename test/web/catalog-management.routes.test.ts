@@ -105,6 +105,25 @@ describe('catalog management routes: imports, product editing, indexing', () => 
     assert.equal(await jobCount(), before, 'no job is left behind');
   });
 
+  it('takes a file with NUL characters in its name, header and values: only the rows holding them fail', async () => {
+    const csv = Buffer.from(
+      'sku,name,col\u0000our\nN-1,Fine,red\nN\u00002,Bad sku,red\nN-3,Also fine,blue\n',
+    );
+    const res = await upload('evil\u0000name.csv', csv, { supplier: 'Sup\u0000plier' });
+    assert.equal(res.statusCode, 303, res.body.slice(0, 300));
+    const id = Number(String(res.headers.location).split('/')[2]);
+    await web.management.worker.idle();
+    const job = (await get(`/api/imports/${id}`)).json();
+    assert.equal(job.status, 'done', job.error);
+    assert.equal(job.file_name, 'evil\ufffdname.csv');
+    // the odd header name is an attribute whose name holds a NUL: every row fails on it, with its reason
+    const errors = (await get(`/api/imports/${id}/errors`)).json().errors;
+    assert.ok(
+      errors.length >= 1 && errors.every((e: { code: string }) => e.code === 'ROW_BAD_TEXT'),
+      JSON.stringify(errors),
+    );
+  });
+
   it('walks an unknown header through the mapping step to a finished import with its failed rows', async () => {
     const csv = 'Номер;Позиция;Сумма\nM-1;Первая;1 250,00 ₽\n;Без номера;5\nM-3;Третья;дорого\n';
     const res = await upload('odd.csv', Buffer.from(csv), { supplier: 'Поставщик М' });
