@@ -169,6 +169,36 @@ describe('catalog management in a real browser', { skip: skipReason() }, () => {
         assert.match(csv, /^\ufeffСтрока,Артикул,Причина\r\n13,,/);
       });
 
+      it('asks which column holds what when the header names neither, and remembers it', async () => {
+        const csv = path.join(await tempDir(), 'странный прайс.csv');
+        fs.writeFileSync(
+          csv,
+          `Номер;Позиция;Сумма\nM-${vp.name}-1;Вещь первая;1 250,00 ₽\nM-${vp.name}-2;Вещь вторая;99\n`,
+        );
+        await page.goto(`${base}/imports`);
+        const [chooser] = await Promise.all([
+          page.waitForEvent('filechooser'),
+          page.locator('input[name=file]').click(),
+        ]);
+        await chooser.setFiles(csv);
+        await page.getByLabel('Поставщик').fill(`Странный ${vp.name}`);
+        await Promise.all([page.waitForURL(/\/mapping$/), page.getByTestId('import-submit').click()]);
+        await page.getByTestId('mapping-form').waitFor();
+        await shot(page, vp, 'mapping-01', true);
+        await assertNoHorizontalScroll(page);
+        // without the required columns the browser itself asks for them
+        await page.getByTestId('mapping-submit').click();
+        assert.match(page.url(), /\/mapping$/);
+        await page.getByTestId('map-sku').selectOption('Номер');
+        await page.getByTestId('map-name').selectOption('Позиция');
+        await page.getByTestId('map-price').selectOption('Сумма');
+        await Promise.all([page.waitForURL(/\/imports\/\d+$/), page.getByTestId('mapping-submit').click()]);
+        await page.locator('[data-import-status="done"]').waitFor({ timeout: 60_000 });
+        assert.equal((await page.getByTestId('count-imported').innerText()).trim(), '2');
+        const product = (await ctx.catalog.list({ q: `M-${vp.name}-1`, page: 1, perPage: 1 })).items[0]!;
+        assert.deepEqual([product.price, product.currency], [1250, 'RUB']);
+      });
+
       it('shows the new products with their photos in the catalog', async () => {
         await page.getByRole('link', { name: 'Открыть каталог' }).click();
         await page.waitForURL(/\/products/);

@@ -358,6 +358,18 @@ export function mappingPage(ctx: PageContext, view: MappingView): string {
             </form>`
           : ''
       }
+      <section class="${ui.card}" data-testid="file-columns">
+        <h2 class="${ui.h2}">${t('mappingInFile')}</h2>
+        <dl class="mt-3 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[auto_1fr]">
+          ${job.columns.map(
+            (c) =>
+              html`<dt class="font-medium text-slate-800">${c}</dt>
+                <dd class="min-w-0 truncate text-slate-500">
+                  ${job.samples[c]?.slice(0, 3).join(' · ') || '—'}
+                </dd>`,
+          )}
+        </dl>
+      </section>
       <form
         method="post"
         action="${local(ctx, `/imports/${job.id}/mapping`)}"
