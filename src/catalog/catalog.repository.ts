@@ -1,4 +1,5 @@
 import type { Db, DbTx } from '../db/db.client.ts';
+import { appError } from '../errors/app-error.ts';
 import type {
   ImageInput,
   ProductDetail,
@@ -167,6 +168,124 @@ export function createCatalogRepository(db: Db) {
         [ids],
       );
       return new Map(rows.map((r) => [r.id, r.name]));
+    },
+
+    // ── editing (product-edit.service.ts) ─────────────────────────────────────────────────
+
+    /** Changes a product's fields; false when it does not exist. A SKU another product has → SKU_TAKEN. */
+    async updateProduct(tx: DbTx, id: number, p: ProductInput): Promise<boolean> {
+      try {
+        const { rowCount } = await tx.query(
+          `update products set sku = $2, name = $3, description = $4, category = $5, supplier = $6,
+                  price = $7, currency = $8, attributes = $9, updated_at = now()
+           where id = $1`,
+          [
+            id,
+            p.sku,
+            p.name,
+            p.description,
+            p.category,
+            p.supplier,
+            p.price,
+            p.currency,
+            JSON.stringify(p.attributes),
+          ],
+        );
+        return (rowCount ?? 0) > 0;
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505') throw appError('SKU_TAKEN', { sku: p.sku });
+        throw error;
+      }
+    },
+
+    /** The product's image rows, locked for a change in the same transaction. */
+    async lockImages(
+      tx: DbTx,
+      productId: number,
+    ): Promise<{ id: number; position: number; sha256: string }[] | null> {
+      const product = await tx.query('select id from products where id = $1 for update', [productId]);
+      if (!product.rowCount) return null;
+      const { rows } = await tx.query<{ id: number; position: number; sha256: string }>(
+        'select id, position, sha256 from product_images where product_id = $1 order by position',
+        [productId],
+      );
+      return rows;
+    },
+
+    async addImage(tx: DbTx, productId: number, img: ImageInput): Promise<number> {
+      const { rows } = await tx.query<{ id: number }>(
+        `insert into product_images (product_id, position, source, sha256, content_type, bytes, width, height)
+         values ($1, (select coalesce(max(position) + 1, 0) from product_images where product_id = $1),
+                 $2, $3, $4, $5, $6, $7)
+         returning id`,
+        [productId, img.source, img.sha256, img.contentType, img.bytes, img.width, img.height],
+      );
+      await tx.query('update products set updated_at = now() where id = $1', [productId]);
+      return rows[0]!.id;
+    },
+
+    /**
+     * Puts the product's images in this order (ids of all its images). Positions are moved out of
+     * the way first: (product_id, position) is unique at every statement.
+     */
+    async orderImages(tx: DbTx, productId: number, imageIds: number[]): Promise<void> {
+      await tx.query('update product_images set position = -1 - position where product_id = $1', [productId]);
+      await tx.query(
+        `update product_images i set position = o.ord - 1
+         from unnest($2::bigint[]) with ordinality as o(id, ord)
+         where i.product_id = $1 and i.id = o.id`,
+        [productId, imageIds],
+      );
+      await tx.query('update products set updated_at = now() where id = $1', [productId]);
+    },
+
+    async deleteImage(tx: DbTx, productId: number, imageId: number): Promise<string | null> {
+      const { rows } = await tx.query<{ sha256: string }>(
+        'delete from product_images where product_id = $1 and id = $2 returning sha256',
+        [productId, imageId],
+      );
+      return rows[0]?.sha256 ?? null;
+    },
+
+    /** Deletes the product and its image rows; the removed images, for their vectors and files. */
+    async deleteProduct(tx: DbTx, id: number): Promise<{ imageId: number; sha256: string }[] | null> {
+      const { rows } = await tx.query<{ imageId: number; sha256: string }>(
+        'select id as "imageId", sha256 from product_images where product_id = $1',
+        [id],
+      );
+      const { rowCount } = await tx.query('delete from products where id = $1', [id]);
+      return rowCount ? rows : null;
+    },
+
+    /** Which of these files some product image still uses. */
+    async referencedShas(shas: string[]): Promise<Set<string>> {
+      const { rows } = await db.query<{ sha256: string }>(
+        'select distinct sha256 from product_images where sha256 = any($1::text[])',
+        [shas],
+      );
+      return new Set(rows.map((r) => r.sha256));
+    },
+
+    async productImageRefs(
+      productId: number,
+    ): Promise<{ imageId: number; productId: number; sha256: string }[]> {
+      const { rows } = await db.query<{ imageId: number; productId: number; sha256: string }>(
+        'select id as "imageId", product_id as "productId", sha256 from product_images where product_id = $1 order by id',
+        [productId],
+      );
+      return rows;
+    },
+
+    /** Image id → product, for the indexing page's list of failed images. */
+    async imageOwners(
+      imageIds: number[],
+    ): Promise<Map<number, { productId: number; name: string; sha256: string }>> {
+      const { rows } = await db.query<{ imageId: number; productId: number; name: string; sha256: string }>(
+        `select i.id as "imageId", p.id as "productId", p.name, i.sha256
+         from product_images i join products p on p.id = i.product_id where i.id = any($1::bigint[])`,
+        [imageIds],
+      );
+      return new Map(rows.map((r) => [r.imageId, r]));
     },
   };
 }

@@ -6,9 +6,10 @@ export interface CsvRecord {
 
 /**
  * RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. Small enough to own,
- * and it reports the starting line of every record, which a bad-row message needs.
+ * and it reports the starting line of every record, which a bad-row message needs. Excel in a
+ * Russian locale saves CSV with ";" between fields, hence the delimiter.
  */
-export function parseCsv(text: string): CsvRecord[] {
+export function parseCsv(text: string, delimiter = ','): CsvRecord[] {
   const records: CsvRecord[] = [];
   let fields: string[] = [];
   let field = '';
@@ -30,7 +31,7 @@ export function parseCsv(text: string): CsvRecord[] {
       }
     } else if (c === '"' && field === '') {
       inQuotes = true;
-    } else if (c === ',') {
+    } else if (c === delimiter) {
       fields.push(field);
       field = '';
     } else if (c === '\n' || c === '\r') {
@@ -48,4 +49,17 @@ export function parseCsv(text: string): CsvRecord[] {
   fields.push(field);
   if (fields.length > 1 || fields[0] !== '') records.push({ line: recordLine, fields });
   return records;
+}
+
+/** The delimiter of a CSV file, from its first line outside quotes: ",", ";" or a tab. */
+export function detectDelimiter(text: string): ',' | ';' | '\t' {
+  const counts = { ',': 0, ';': 0, '\t': 0 };
+  let inQuotes = false;
+  for (const c of text.slice(0, 64 * 1024)) {
+    if (c === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && (c === '\n' || c === '\r')) break;
+    else if (!inQuotes && c in counts) counts[c as keyof typeof counts]++;
+  }
+  const best = (Object.entries(counts) as [keyof typeof counts, number][]).sort((a, b) => b[1] - a[1])[0]!;
+  return best[1] > 0 ? best[0] : ',';
 }

@@ -46,6 +46,25 @@ export const envSchema = z.object({
     .default(20 * 1024 * 1024),
   /** search by URL refuses private and loopback hosts unless this is set (tests, intranets) */
   ALLOW_PRIVATE_URLS: flag.default(false),
+  /** the price list uploaded on «Импорт» (CSV, JSON Lines, XLSX with its photos) */
+  IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(50 * 1024 * 1024),
+  /** the optional ZIP of images uploaded with it */
+  IMPORT_ZIP_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(500 * 1024 * 1024),
+  IMPORT_ZIP_MAX_FILES: z.coerce.number().int().positive().default(10_000),
+  /** what the ZIP may unpack to in all (each photo is also capped by FETCH_MAX_BYTES) */
+  IMPORT_ZIP_MAX_UNPACKED_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 * 1024 * 1024),
   SEARCH_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** saved searches kept per client (browser address, later the user); older ones are deleted */
   SEARCHES_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(200),
@@ -107,6 +126,10 @@ export interface AppConfig {
   fetchMaxBytes: number;
   allowPrivateUrls: boolean;
   searchTtlDays: number;
+  importMaxBytes: number;
+  importZipMaxBytes: number;
+  importZipMaxFiles: number;
+  importZipMaxUnpackedBytes: number;
   searchesPerClient: number;
   photoSearchesPerMinute: number;
   similarSearchesPerMinute: number;

@@ -25,6 +25,12 @@ const enNumber = (n: number) => formatNumber(n, 'en');
 const ROLE_RU: Record<string, string> = { viewer: 'читатель', editor: 'редактор', admin: 'администратор' };
 const minutes = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
 
+/** what a required import field holds, to finish "choose the column that holds …" */
+const FIELD_WORDS: Record<'en' | 'ru', Record<string, string>> = {
+  en: { sku: 'SKU (article number)', name: 'product name' },
+  ru: { sku: 'артикул', name: 'название товара' },
+};
+
 export const ERRORS = {
   // ── requests ──────────────────────────────────────────────────────────────────────────────
   INVALID_PARAMETERS: e<{ details: string; fields: string }>(
@@ -54,6 +60,36 @@ export const ERRORS = {
     () => 'This product is not in the catalog.',
     () => 'Такого товара нет в каталоге.',
   ),
+  SKU_TAKEN: e<{ sku: string }>(
+    409,
+    (p) => `Another product already has the SKU ${p.sku}.`,
+    (p) => `Артикул ${p.sku} уже есть у другого товара.`,
+  ),
+  IMAGE_NOT_FOUND: e(
+    404,
+    () => 'This product has no such image.',
+    () => 'У этого товара нет такого изображения.',
+  ),
+  IMAGE_ORDER_INVALID: e(
+    400,
+    () => "The new order must list each of the product's images once.",
+    () => 'Новый порядок должен перечислять каждое фото товара ровно один раз.',
+  ),
+  TOO_MANY_IMAGES: e<{ max: number }>(
+    400,
+    (p) => `A product can have at most ${p.max} images.`,
+    (p) => `У товара может быть не больше ${p.max} фото.`,
+  ),
+  ATTRIBUTE_LINE_INVALID: e<{ line: number }>(
+    400,
+    (p) => `Details, line ${p.line}: write "name: value" (at most 100 lines).`,
+    (p) => `Характеристики, строка ${p.line}: пишите «название: значение» (не больше 100 строк).`,
+  ),
+  DELETE_NOT_CONFIRMED: e(
+    400,
+    () => 'Tick the box to confirm the deletion.',
+    () => 'Отметьте галочку, чтобы подтвердить удаление.',
+  ),
   MEDIA_NOT_FOUND: e(
     404,
     () => 'No such image.',
@@ -75,6 +111,11 @@ export const ERRORS = {
     413,
     (p) => `Too many files or fields in the form: at most ${p.maxFiles} photos per search.`,
     (p) => `Слишком много файлов или полей в форме: не больше ${p.maxFiles} фото за один поиск.`,
+  ),
+  TOO_MANY_FILES: e<{ max: number }>(
+    413,
+    (p) => `Too many files in one field of the form: at most ${p.max}.`,
+    (p) => `Слишком много файлов в одном поле формы: не больше ${p.max}.`,
   ),
   UNKNOWN_FIELD: e<{ field: string }>(
     400,
@@ -191,6 +232,11 @@ export const ERRORS = {
     (p) => `Search by photo is unavailable: ${p.reason}`,
     () => 'Поиск по фото сейчас недоступен: модель не загружена. Поиск по тексту работает.',
   ),
+  MODEL_NOT_COMPLETE: e<{ model: string }>(
+    409,
+    (p) => `Model ${p.model} has not embedded the whole catalog yet, so it cannot serve search.`,
+    (p) => `Модель ${p.model} ещё не обработала весь каталог — поиск на неё переключить нельзя.`,
+  ),
   VECTOR_STORE_UNAVAILABLE: e<{ reason: string }>(
     503,
     (p) => p.reason,
@@ -242,6 +288,149 @@ export const ERRORS = {
     400,
     (p) => `bad price "${p.value}" (expected a non-negative number)`,
     (p) => `неверная цена «${p.value}» (нужно неотрицательное число)`,
+  ),
+  IMPORT_FORMAT_UNKNOWN: e<{ file: string }>(
+    415,
+    (p) => `${p.file} is not a CSV, JSON Lines or Excel (.xlsx) file.`,
+    (p) => `${p.file} — не CSV, не JSON Lines и не таблица Excel (.xlsx).`,
+  ),
+  IMPORT_XLS_LEGACY: e<{ file: string }>(
+    415,
+    (p) => `${p.file} is an old Excel 97–2003 workbook (.xls): save it as .xlsx and upload again.`,
+    (p) =>
+      `${p.file} — файл старого формата Excel 97–2003 (.xls). Сохраните его как .xlsx и загрузите снова.`,
+  ),
+  IMPORT_XLSX_INVALID: e<{ file: string; reason: string }>(
+    400,
+    (p) => `${p.file} cannot be read as an Excel workbook: ${p.reason}`,
+    (p) => `${p.file} не читается как книга Excel: ${p.reason}`,
+  ),
+  IMPORT_SHEET_NOT_FOUND: e<{ sheet: string; sheets: string }>(
+    400,
+    (p) => `The workbook has no sheet "${p.sheet}" (sheets: ${p.sheets}).`,
+    (p) => `В книге нет листа «${p.sheet}» (есть: ${p.sheets}).`,
+  ),
+  IMPORT_NO_HEADER: e<{ where: string }>(
+    400,
+    (p) => `No header row found in ${p.where}: the first rows hold no column names.`,
+    (p) => `В ${p.where} не найдена строка заголовков: в первых строках нет названий столбцов.`,
+  ),
+  IMPORT_TOO_MANY_ROWS: e<{ max: number }>(
+    413,
+    (p) => `The file has more than ${enNumber(p.max)} rows; split it into several files.`,
+    (p) => `В файле больше ${ruNumber(p.max)} строк — разделите его на несколько файлов.`,
+  ),
+  IMPORT_MAPPING_INVALID: e<{
+    problem: 'field' | 'column' | 'twice' | 'required';
+    field?: string;
+    column?: string;
+  }>(
+    400,
+    (p) =>
+      ({
+        field: `Column mapping: unknown field "${p.field}".`,
+        column: `Column mapping: the file has no column "${p.column}".`,
+        twice: `Column mapping: column "${p.column}" is chosen for two fields.`,
+        required: `Column mapping: choose the column that holds the ${FIELD_WORDS.en[p.field ?? ''] ?? p.field}.`,
+      })[p.problem],
+    (p) =>
+      ({
+        field: `Сопоставление столбцов: неизвестное поле «${p.field}».`,
+        column: `Сопоставление столбцов: в файле нет столбца «${p.column}».`,
+        twice: `Сопоставление столбцов: столбец «${p.column}» выбран для двух полей.`,
+        required: `Сопоставление столбцов: выберите столбец, в котором ${FIELD_WORDS.ru[p.field ?? ''] ?? p.field}.`,
+      })[p.problem],
+  ),
+  IMPORT_NOT_FOUND: e(
+    404,
+    () => 'No such import.',
+    () => 'Такой загрузки нет.',
+  ),
+  IMPORT_NOT_WAITING: e(
+    409,
+    () => 'This import is no longer waiting for a column mapping.',
+    () => 'Эта загрузка уже не ждёт сопоставления столбцов.',
+  ),
+  IMPORT_FILES_GONE: e(
+    410,
+    () => 'The uploaded files of this import are no longer on the server; upload them again.',
+    () => 'Загруженных файлов этой загрузки на сервере больше нет — загрузите их снова.',
+  ),
+  IMPORT_INTERRUPTED: e<{ attempts: number }>(
+    500,
+    (p) =>
+      `The import was interrupted ${p.attempts} times (the server stopped while it ran) and was given up.`,
+    (p) =>
+      `Загрузка прерывалась ${p.attempts} раза (сервер останавливался во время работы) — она остановлена.`,
+  ),
+  IMPORT_CANCELLED: e(
+    409,
+    () => 'The import was stopped on request.',
+    () => 'Загрузка остановлена по запросу.',
+  ),
+  IMPORT_ABANDONED: e<{ hours: number }>(
+    410,
+    (p) => `The columns were not matched within ${p.hours} hours; the upload was removed.`,
+    (p) => `Столбцы не были сопоставлены за ${p.hours} ч — загруженный файл удалён.`,
+  ),
+  CELL_FORMULA_NO_VALUE: e<{ cell: string }>(
+    400,
+    (p) =>
+      `cell ${p.cell} holds a formula without a saved result (formulas are not calculated here): ` +
+      'open the file in Excel and save it, or paste the values',
+    (p) =>
+      `в ячейке ${p.cell} формула без сохранённого значения (формулы здесь не вычисляются): ` +
+      'откройте файл в Excel и сохраните его или вставьте значения',
+  ),
+  IMAGE_NOT_IN_ZIP: e<{ file: string }>(
+    404,
+    () => 'not in the ZIP with images',
+    () => 'нет в ZIP-архиве с фото',
+  ),
+  IMAGE_NEEDS_ZIP: e<{ file: string }>(
+    400,
+    () => 'a file name: upload a ZIP with the images beside the file, or give an http(s) link',
+    () => 'это имя файла — загрузите вместе с таблицей ZIP-архив с фото или укажите ссылку http(s)',
+  ),
+  ZIP_INVALID: e<{ reason: string }>(
+    400,
+    (p) => `The ZIP file cannot be read: ${p.reason}`,
+    () => 'ZIP-архив повреждён или это не ZIP.',
+  ),
+  ZIP_UNSAFE_NAME: e<{ name: string }>(
+    400,
+    (p) => `The ZIP file holds an entry with an unsafe name (${p.name}); it is refused.`,
+    (p) => `В ZIP-архиве есть файл с недопустимым именем (${p.name}) — архив не принят.`,
+  ),
+  ZIP_TOO_MANY_ENTRIES: e<{ max: number }>(
+    413,
+    (p) => `The ZIP file holds more than ${enNumber(p.max)} files.`,
+    (p) => `В ZIP-архиве больше ${ruNumber(p.max)} файлов.`,
+  ),
+  ZIP_TOO_LARGE_UNPACKED: e<{ maxBytes: number }>(
+    413,
+    (p) => `The ZIP file unpacks to more than ${size(p.maxBytes, 'en')}.`,
+    (p) => `Распакованный ZIP-архив больше ${size(p.maxBytes, 'ru')}.`,
+  ),
+  ZIP_ENTRY_TOO_LARGE: e<{ name: string; maxBytes: number }>(
+    413,
+    (p) => `${p.name} in the ZIP file is larger than ${size(p.maxBytes, 'en')}`,
+    (p) => `${p.name} в ZIP-архиве больше ${size(p.maxBytes, 'ru')}`,
+  ),
+  ZIP_ENTRY_RATIO: e<{ name: string; ratio: number }>(
+    413,
+    (p) => `${p.name} in the ZIP file is compressed ${enNumber(p.ratio)} times, like a zip bomb; refused`,
+    (p) => `${p.name} в ZIP-архиве сжат в ${ruNumber(p.ratio)} раз, как «ZIP-бомба» — не принят`,
+  ),
+  ZIP_ENTRY_ENCRYPTED: e<{ name: string }>(
+    400,
+    (p) => `${p.name} in the ZIP file is encrypted`,
+    (p) => `${p.name} в ZIP-архиве зашифрован`,
+  ),
+  ROW_TOO_MANY_IMAGES: e<{ max: number }>(
+    400,
+    (p) => `more than ${p.max} images for one product`,
+    (p) => `больше ${p.max} изображений у одного товара`,
   ),
   ROW_BAD_TEXT: e<{ column: string }>(
     400,

@@ -1,5 +1,5 @@
 import type { AppContext } from '../app/app.context.ts';
-import { activateModel } from '../search/active-model.ts';
+import { activateModel, pinnedModel, resolveServingModel } from '../search/active-model.ts';
 import type { ModelProvider } from '../search/model.provider.ts';
 import type { VectorRepository } from '../search/vector.repository.ts';
 import { createIndexer, type IndexProgress, type IndexSummary } from './indexer.service.ts';
@@ -37,27 +37,50 @@ export function createIndexJob(deps: {
   let running: Promise<void> | null = null;
   let again = false;
   let progress: IndexProgress | null = null;
+  const progressByModel = new Map<string, IndexProgress>();
   let last: IndexSummary | null = null;
   let signature = '';
   let timer: NodeJS.Timeout | undefined;
   const controller = new AbortController();
 
   async function runOnce(): Promise<void> {
-    const embedder = await models.get(model);
+    await indexModel(model);
+    if ((await vectors.counts(model)).pending === 0) await autoActivate(model);
+    // A model a person chose to serve keeps getting the new photos too, or they would not be found.
+    const serving = await resolveServingModel(vectors, model);
+    if (serving && serving !== model && !controller.signal.aborted) {
+      await indexModel(serving).catch((error: unknown) =>
+        logger.warn({ model: serving, err: (error as Error).message }, 'serving model not indexed'),
+      );
+    }
+  }
+
+  async function indexModel(id: string): Promise<void> {
+    const embedder = await models.get(id);
     const indexer = createIndexer({
       catalog: ctx.repository,
       vectors,
       media: ctx.media,
       embedder,
       exclusive: vectors.db.kind === 'embedded',
-      onProgress: (p) => (progress = p),
+      onProgress: (p) => {
+        progress = p;
+        progressByModel.set(id, p);
+      },
       background: deps.background,
     });
-    last = await indexer.run({ signal: controller.signal });
-    if ((await vectors.counts(model)).pending === 0) await activateModel(vectors, model);
-    if (last.embedded || last.failed) {
-      logger.info({ ...last, failures: last.failures.length }, 'indexing finished');
+    const summary = await indexer.run({ signal: controller.signal });
+    progressByModel.delete(id);
+    if (id === model) last = summary;
+    if (summary.embedded || summary.failed) {
+      logger.info({ ...summary, failures: summary.failures.length }, 'indexing finished');
     }
+  }
+
+  /** The configured model's complete set takes over, unless a person chose another to serve. */
+  async function autoActivate(id: string): Promise<void> {
+    const pinned = await pinnedModel(vectors);
+    if (!pinned || pinned === id) await activateModel(vectors, id);
   }
 
   function trigger(): Promise<void> {
@@ -78,6 +101,7 @@ export function createIndexJob(deps: {
     })().finally(() => {
       running = null;
       progress = null;
+      progressByModel.clear();
     });
     return running;
   }
@@ -113,6 +137,10 @@ export function createIndexJob(deps: {
       };
     },
     lastSummary: () => last,
+    /** this process's run of a model, while it lasts: the live rate and ETA */
+    progressOf: (id: string): IndexProgress | null => progressByModel.get(id) ?? null,
+    /** whether this process is indexing now */
+    running: () => Boolean(running),
     async stop() {
       clearInterval(timer);
       controller.abort();

@@ -376,6 +376,125 @@ export function createVectorRepository(db: Db) {
         return rows;
       });
     },
+
+    // ── catalog changes and the indexing page ──────────────────────────────────────────────
+
+    /** Vectors and queue rows of removed images, for every model: a deleted photo is no longer found. */
+    async removeImages(imageIds: number[]): Promise<number> {
+      if (imageIds.length === 0) return 0;
+      return db.transaction(async (tx) => {
+        await tx.query('delete from index_tasks where image_id = any($1::bigint[])', [imageIds]);
+        const { rowCount } = await tx.query(
+          'delete from image_embeddings where image_id = any($1::bigint[])',
+          [imageIds],
+        );
+        return rowCount ?? 0;
+      });
+    },
+
+    /** Every vector and queue row of removed products, for every model. */
+    async removeProducts(productIds: number[]): Promise<number> {
+      if (productIds.length === 0) return 0;
+      return db.transaction(async (tx) => {
+        await tx.query('delete from index_tasks where product_id = any($1::bigint[])', [productIds]);
+        const { rowCount } = await tx.query(
+          'delete from image_embeddings where product_id = any($1::bigint[])',
+          [productIds],
+        );
+        return rowCount ?? 0;
+      });
+    },
+
+    /**
+     * Queues these images to be embedded again. Their current vectors keep answering searches
+     * until the new ones replace them, so reindexing never empties search.
+     */
+    async requeue(model: string, images: CatalogImageRef[]): Promise<number> {
+      let queued = 0;
+      const CHUNK = 5000;
+      for (let i = 0; i < images.length; i += CHUNK) {
+        const part = images.slice(i, i + CHUNK);
+        const { rowCount } = await db.query(
+          `insert into index_tasks (model, image_id, product_id, sha256)
+           select $1, i, p, s from unnest($2::bigint[], $3::bigint[], $4::text[]) as x(i, p, s)
+           on conflict (model, image_id) do update
+             set failed = false, error = null, attempts = 0, sha256 = excluded.sha256,
+                 product_id = excluded.product_id, updated_at = now()`,
+          [model, part.map((r) => r.imageId), part.map((r) => r.productId), part.map((r) => r.sha256)],
+        );
+        queued += rowCount ?? 0;
+      }
+      return queued;
+    },
+
+    /** Failed images back in the queue (all of the model's, or these). */
+    async retryFailed(model: string, imageIds?: number[]): Promise<number> {
+      const { rowCount } = await db.query(
+        `update index_tasks set failed = false, error = null, attempts = 0, claimed_by = null,
+                claimed_until = null, updated_at = now()
+         where model = $1 and failed and ($2::bigint[] is null or image_id = any($2::bigint[]))`,
+        [model, imageIds ?? null],
+      );
+      return rowCount ?? 0;
+    },
+
+    /**
+     * Every model with vectors or work queued: images done (a vector and nothing queued), pending,
+     * failed, and how many vectors were written in the last minute (the rate any process sees).
+     */
+    async overview(): Promise<
+      {
+        model: string;
+        dim: number | null;
+        completedAt: Date | null;
+        done: number;
+        pending: number;
+        failed: number;
+        lastMinute: number;
+      }[]
+    > {
+      const { rows } = await db.query<{
+        model: string;
+        dim: number | null;
+        completedAt: Date | null;
+        done: number;
+        pending: number;
+        failed: number;
+        lastMinute: number;
+      }>(
+        `with models as (select id as model from embedding_models union select distinct model from index_tasks)
+         select m.model, em.dim, em.completed_at as "completedAt",
+           (select count(*) from image_embeddings e where e.model = m.model
+              and not exists (select 1 from index_tasks t
+                              where t.model = e.model and t.image_id = e.image_id and not t.failed))::int as done,
+           (select count(*) from index_tasks t where t.model = m.model and not t.failed)::int as pending,
+           (select count(*) from index_tasks t where t.model = m.model and t.failed)::int as failed,
+           (select count(*) from image_embeddings e
+              where e.model = m.model and e.created_at > now() - interval '60 seconds')::int as "lastMinute"
+         from models m left join embedding_models em on em.id = m.model
+         order by em.completed_at desc nulls first, m.model`,
+      );
+      return rows;
+    },
+
+    async failuresPage(
+      model: string,
+      limit: number,
+      offset: number,
+    ): Promise<{ imageId: number; productId: number; reason: string; attempts: number; at: Date }[]> {
+      const { rows } = await db.query<{
+        imageId: number;
+        productId: number;
+        reason: string;
+        attempts: number;
+        at: Date;
+      }>(
+        `select image_id as "imageId", product_id as "productId", error as reason, attempts, updated_at as at
+         from index_tasks where model = $1 and failed order by image_id limit $2 offset $3`,
+        [model, limit, offset],
+      );
+      return rows;
+    },
   };
 }
 

@@ -13,6 +13,7 @@ import { photoAvailability } from '../search/photo-availability.ts';
 import type { ProductListQuery } from './products.query.ts';
 import { registerSearchRoutes } from './routes/search.routes.ts';
 import { registerSearchesPage } from './routes/searches.routes.ts';
+import { createCatalogManagement, type CatalogManagement } from './web.catalog-management.ts';
 import { createWebServer, toCatalogQuery, type WebOptions } from './web.server.ts';
 
 export interface WebApp {
@@ -20,6 +21,7 @@ export interface WebApp {
   search: SearchService;
   models: ModelProvider;
   indexJob: IndexJob | null;
+  management: CatalogManagement;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function createWebApp(
     models?: ModelProvider;
     indexOnStart?: boolean;
     indexPollMs?: number;
+    importPollMs?: number;
     /** how often expired saved searches are purged (hourly; tests shorten it) */
     purgeEveryMs?: number;
   } = {},
@@ -46,6 +49,7 @@ export async function createWebApp(
   const log = {
     info: (f: Record<string, unknown>, m: string) => logRef.current?.info(f, m),
     warn: (f: Record<string, unknown>, m: string) => logRef.current?.warn(f, m),
+    error: (f: Record<string, unknown>, m: string) => logRef.current?.error(f, m),
   };
   const search = createSearchService({
     vectors,
@@ -67,6 +71,16 @@ export async function createWebApp(
   const indexJob = vectors
     ? createIndexJob({ ctx, vectors, models, logger: log, pollMs: options.indexPollMs, background })
     : null;
+
+  // Imports, product editing and indexing for the people who keep the catalog.
+  const management = createCatalogManagement({
+    ctx,
+    vectors,
+    models,
+    indexJob,
+    logger: log,
+    importPollMs: options.importPollMs,
+  });
 
   const app = await createWebServer(
     ctx,
@@ -99,6 +113,7 @@ export async function createWebApp(
         const history = createSearchHistoryRepository(ctx.stores.catalog);
         registerSearchRoutes(instance, { search, history, indexJob, config });
         registerSearchesPage(instance, { history });
+        management.register(instance);
       },
     },
     options,
@@ -113,13 +128,16 @@ export async function createWebApp(
       .catch((error: unknown) => app.log.warn(`search by photo unavailable: ${(error as Error).message}`));
     if (options.indexOnStart ?? config.indexOnStart) await indexJob?.start();
   }
+  await management.start();
 
   return {
     app,
     search,
     models,
     indexJob,
+    management,
     async close() {
+      await management.stop();
       clearInterval(purge);
       await indexJob?.stop();
       await app.close();

@@ -31,6 +31,14 @@ const EVERYONE: Who[] = [
 
 interface Fixture {
   productId: number;
+  /** catalog management: an import run to its end, one waiting for its mapping, products to edit */
+  importId: number;
+  mappingImportId: number;
+  editProductId: number;
+  editImageId: number;
+  deleteImageProductId: number;
+  deleteImageId: number;
+  deleteProductId: number;
   imageSha: string;
   searchId: string;
   throwawayUserId: number;
@@ -55,6 +63,10 @@ const postForm = (url: string, fields: Record<string, string> = {}) => ({
   payload: form(fields),
 });
 let seq = 0;
+const multipartPost = (url: string, parts: Parameters<typeof multipart>[0]) => {
+  const body = multipart(parts);
+  return { method: 'POST' as const, url, headers: body.headers, payload: body.payload };
+};
 
 const TABLE: Record<string, Case> = {
   'GET /': { access: 'public', ok: [302], request: get('/') },
@@ -162,6 +174,125 @@ const TABLE: Record<string, Case> = {
     request: (f) => get(`/searches/${f.searchId}/thumb`)(),
   },
   'GET /api/index/status': { access: 'viewer', ok: [200], request: get('/api/index/status') },
+  // ── catalog management (issue 14): editors ───────────────────────────────────────────────
+  'GET /imports': { access: 'editor', ok: [200], request: get('/imports') },
+  'POST /imports': {
+    access: 'editor',
+    ok: [303],
+    request: () =>
+      multipartPost('/imports', [{ name: 'file', value: 'sku,name\nUP-1,Uploaded\n', filename: 'a.csv' }]),
+  },
+  'POST /api/imports': {
+    access: 'editor',
+    ok: [202],
+    request: () =>
+      multipartPost('/api/imports', [
+        { name: 'file', value: 'sku,name\nUP-2,Uploaded\n', filename: 'b.csv' },
+      ]),
+  },
+  'GET /imports/:id': { access: 'editor', ok: [200], request: (f) => get(`/imports/${f.importId}`)() },
+  'GET /imports/:id/errors.csv': {
+    access: 'editor',
+    ok: [200],
+    request: (f) => get(`/imports/${f.importId}/errors.csv`)(),
+  },
+  'GET /api/imports/:id': {
+    access: 'editor',
+    ok: [200],
+    request: (f) => get(`/api/imports/${f.importId}`)(),
+  },
+  'GET /api/imports/:id/errors': {
+    access: 'editor',
+    ok: [200],
+    request: (f) => get(`/api/imports/${f.importId}/errors`)(),
+  },
+  'GET /imports/:id/mapping': {
+    access: 'editor',
+    ok: [200, 303],
+    request: (f) => get(`/imports/${f.mappingImportId}/mapping`)(),
+  },
+  'POST /imports/:id/mapping': {
+    access: 'editor',
+    ok: [303],
+    request: (f) =>
+      multipartPost(`/imports/${f.mappingImportId}/mapping`, [
+        { name: 'sku', value: 'Номер' },
+        { name: 'name', value: 'Позиция' },
+      ]),
+  },
+  'POST /imports/:id/sheet': {
+    access: 'editor',
+    ok: [303],
+    request: (f) => multipartPost(`/imports/${f.importId}/sheet`, [{ name: 'sheet', value: '1' }]),
+  },
+  'POST /imports/:id/cancel': {
+    access: 'editor',
+    ok: [303],
+    request: (f) => multipartPost(`/imports/${f.importId}/cancel`, []),
+  },
+  'GET /products/:id/edit': {
+    access: 'editor',
+    ok: [200],
+    request: (f) => get(`/products/${f.editProductId}/edit`)(),
+  },
+  'POST /products/:id/edit': {
+    access: 'editor',
+    ok: [303],
+    request: (f) =>
+      multipartPost(`/products/${f.editProductId}/edit`, [
+        { name: 'sku', value: 'R-38' },
+        { name: 'name', value: `Edited ${++seq}` },
+      ]),
+  },
+  'POST /products/:id/images': {
+    access: 'editor',
+    ok: [303],
+    request: (f) =>
+      multipartPost(`/products/${f.editProductId}/images`, [
+        { name: 'image', value: f.photo, filename: 'p.png' },
+      ]),
+  },
+  'POST /products/:id/images/:imageId/move': {
+    access: 'editor',
+    ok: [303],
+    request: (f) =>
+      multipartPost(`/products/${f.editProductId}/images/${f.editImageId}/move`, [
+        { name: 'where', value: 'down' },
+      ]),
+  },
+  'POST /products/:id/images/:imageId/delete': {
+    access: 'editor',
+    ok: [303, 404],
+    request: (f) => multipartPost(`/products/${f.deleteImageProductId}/images/${f.deleteImageId}/delete`, []),
+  },
+  'POST /products/:id/reindex': {
+    access: 'editor',
+    ok: [303],
+    request: (f) => multipartPost(`/products/${f.editProductId}/reindex`, []),
+  },
+  'POST /products/:id/delete': {
+    access: 'editor',
+    ok: [200, 404],
+    request: (f) =>
+      multipartPost(`/products/${f.deleteProductId}/delete`, [{ name: 'confirm', value: 'yes' }]),
+  },
+  'GET /indexing': { access: 'editor', ok: [200], request: get('/indexing') },
+  'GET /api/index/models': { access: 'editor', ok: [200], request: get('/api/index/models') },
+  'POST /indexing/retry': {
+    access: 'editor',
+    ok: [303],
+    request: () => multipartPost('/indexing/retry', [{ name: 'model', value: 'fake' }]),
+  },
+  'POST /indexing/reindex': {
+    access: 'editor',
+    ok: [303],
+    request: () => multipartPost('/indexing/reindex', []),
+  },
+  'POST /indexing/activate': {
+    access: 'editor',
+    ok: [303],
+    request: () => multipartPost('/indexing/activate', [{ name: 'model', value: 'fake' }]),
+  },
   'GET /searches': { access: 'account', ok: [200], request: get('/searches') },
 };
 
@@ -241,7 +372,28 @@ describe('every route answers by the role table', () => {
     );
     const actor = { userId: null, label: 'test', address: null };
     const throwaway = await ctx.auth.addUser({ email: 'throwaway@test.example', role: 'viewer' }, actor);
+    const editor = clients.get('editor')!;
+    const idOf = async (sku: string) =>
+      (await admin.get(`/api/products?q=${sku}`)).json().items[0].id as number;
+    const imageOf = async (id: number) => (await ctx.catalog.get(id))!.images[0]!.id;
+    const upload = async (csv: string) => {
+      const res = await editor.inject(
+        multipartPost('/imports', [{ name: 'file', value: csv, filename: 'f.csv' }]),
+      );
+      return Number(String(res.headers.location).split('/')[2]);
+    };
+    const importId = await upload('sku,name\nIM-1,Imported\n,broken\n');
+    await web.management.worker.idle();
+    const editProductId = await idOf('R-38');
+    const deleteImageProductId = await idOf('R-37');
     fixture = {
+      importId,
+      mappingImportId: await upload('Номер;Позиция\nMP-1;Mapped\n'),
+      editProductId,
+      editImageId: await imageOf(editProductId),
+      deleteImageProductId,
+      deleteImageId: await imageOf(deleteImageProductId),
+      deleteProductId: await idOf('R-36'),
       productId: product.id,
       imageSha: product.image_url.split('/').pop(),
       searchId: search.json().search_id,

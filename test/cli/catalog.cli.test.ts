@@ -51,15 +51,26 @@ describe('vitrina CLI (catalog)', () => {
     // every import is in the audit log, with the shell user who ran it
     const ctx = await createAppContext(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
     try {
+      // each import is a job: started (with the file's path) and finished (with its counts)
       const log = await ctx.audit.list({ action: 'import' });
+      const event = (e: (typeof log)[number]) => e.details as Record<string, unknown>;
       assert.deepEqual(
-        log.map((e) => [e.subject, e.details]),
+        log
+          .filter((e) => event(e).event === 'finished')
+          .map((e) => [e.subject, event(e).imported, event(e).updated, event(e).failed]),
         [
-          [path.join(dir, 'all-bad.csv'), { imported: 0, updated: 0, failed: 2 }],
-          [file, { imported: 7, updated: 0, failed: 1 }],
+          ['import #2 all-bad.csv', 0, 0, 2],
+          ['import #1 catalog.csv', 7, 0, 1],
         ],
       );
-      assert.match(log[0]!.actor, /^cli \(/);
+      assert.deepEqual(
+        log.filter((e) => event(e).event === 'started').map((e) => event(e).file),
+        [path.join(dir, 'all-bad.csv'), file],
+      );
+      assert.ok(
+        log.every((e) => /^cli \(/.test(e.actor)),
+        'the shell user who ran them',
+      );
     } finally {
       await ctx.close();
     }

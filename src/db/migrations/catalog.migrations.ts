@@ -202,4 +202,73 @@ export const catalogMigrations: Migration[] = [
       await tx.query('create index saved_searches_thumb_idx on saved_searches (thumb_sha256)');
     },
   },
+  {
+    version: 5,
+    name: 'import jobs, their failed rows, column mappings per supplier',
+    async up(tx) {
+      // Imports run as jobs stored here, so any web process shows their progress and a restart
+      // resumes them: processed_rows moves in the same transaction as each row's product.
+      await tx.query(`
+        create table import_jobs (
+          id bigserial primary key,
+          status text not null
+            check (status in ('mapping', 'queued', 'running', 'done', 'failed', 'cancelled')),
+          origin text not null default 'web' check (origin in ('web', 'cli')),
+          file_name text not null,
+          images_name text,
+          format text not null,
+          sheet text,
+          sheets jsonb not null default '[]',
+          supplier text,
+          columns jsonb not null default '[]',
+          samples jsonb not null default '{}',
+          mapping jsonb,
+          -- where the uploaded files wait (under DATA_DIR), removed when the job ends
+          files_dir text,
+          created_by text not null,
+          created_by_id bigint,
+          created_at timestamptz not null default now(),
+          started_at timestamptz,
+          finished_at timestamptz,
+          updated_at timestamptz not null default now(),
+          total_rows int,
+          processed_rows int not null default 0,
+          imported int not null default 0,
+          updated int not null default 0,
+          failed int not null default 0,
+          stray_images int not null default 0,
+          cell_images int not null default 0,
+          attempts int not null default 0,
+          claimed_by text,
+          claimed_until timestamptz,
+          cancel_requested boolean not null default false,
+          error_code text,
+          error_en text,
+          error_ru text
+        )`);
+      await tx.query(
+        `create index import_jobs_work_idx on import_jobs (id) where status in ('queued', 'running')`,
+      );
+      await tx.query('create index import_jobs_created_idx on import_jobs (created_at desc)');
+      await tx.query(`
+        create table import_job_errors (
+          job_id bigint not null references import_jobs (id) on delete cascade,
+          row_index int not null,
+          line int not null,
+          sku text,
+          code text not null,
+          reason_en text not null,
+          reason_ru text not null,
+          primary key (job_id, row_index)
+        )`);
+      await tx.query(`
+        create table import_mappings (
+          supplier_key text primary key,
+          supplier text not null,
+          mapping jsonb not null,
+          updated_by text,
+          updated_at timestamptz not null default now()
+        )`);
+    },
+  },
 ];

@@ -1,7 +1,7 @@
 import type { Role } from '../../auth/auth.types.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { roleName } from './form.parts.ts';
-import { localHref, type PageContext } from './layout.view.ts';
+import { canEdit, localHref, type PageContext } from './layout.view.ts';
 
 export interface PageAccount {
   email: string;
@@ -45,6 +45,14 @@ export function accountMenu(ctx: PageContext): SafeHtml {
         <span class="text-xs text-slate-500">${roleName(ctx, account.role)}</span>
       </p>
       <a class="${item}" href="${localHref(ctx, '/profile')}">${t('profile')}</a>
+      ${
+        canEdit(ctx)
+          ? html`<a class="${item}" href="${localHref(ctx, '/imports')}" data-testid="menu-import"
+                >${t('navImport')}</a
+              >
+              <a class="${item}" href="${localHref(ctx, '/indexing')}">${t('navIndexing')}</a>`
+          : ''
+      }
       ${
         account.role === 'admin'
           ? html`<a class="${item}" href="${localHref(ctx, '/users')}">${t('users')}</a>

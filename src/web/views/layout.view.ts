@@ -1,3 +1,4 @@
+import { roleAtLeast } from '../../auth/auth.types.ts';
 import type { Lang } from '../../i18n/i18n.lang.ts';
 import type { Translate } from '../../i18n/i18n.translate.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
@@ -86,6 +87,7 @@ export function layout(
             <span class="hidden text-sm font-normal text-slate-500 md:inline">· ${t('tagline')}</span>
           </a>
           <nav class="ml-auto flex shrink-0 items-center gap-1 text-sm sm:gap-3">
+            ${managementLinks(ctx)}
             ${
               ctx.account
                 ? html`<a
@@ -113,4 +115,22 @@ export function layout(
       ${(options.scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>`)}
     </body>
   </html>`}`;
+}
+
+/** «Импорт» and «Индексация» for editors (on a phone they are in the account menu). */
+function managementLinks(ctx: PageContext) {
+  if (!canEdit(ctx)) return '';
+  const link =
+    'hidden whitespace-nowrap rounded-md px-2 py-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900 md:inline';
+  return html`<a class="${link}" href="${localHref(ctx, '/imports')}" data-testid="nav-import"
+      >${ctx.t('navImport')}</a
+    >
+    <a class="${link}" href="${localHref(ctx, '/indexing')}" data-testid="nav-indexing"
+      >${ctx.t('navIndexing')}</a
+    >`;
+}
+
+/** The signed-in person may change the catalog (editor or admin). */
+export function canEdit(ctx: PageContext): boolean {
+  return Boolean(ctx.account && roleAtLeast(ctx.account.role, 'editor'));
 }

@@ -3,7 +3,7 @@ import { formatPrice } from '../../i18n/i18n.format.ts';
 import type { WordKey } from '../../i18n/i18n.words.ts';
 import { html } from '../html.ts';
 import { DISPLAY_SIZES } from '../thumbnails.ts';
-import { layout, localHref, type PageContext } from './layout.view.ts';
+import { canEdit, layout, localHref, type PageContext } from './layout.view.ts';
 import { productImage } from './product-image.view.ts';
 import { similarButton } from './products.view.ts';
 
@@ -86,7 +86,19 @@ export function productPage(ctx: PageContext, product: ProductDetail, options: P
           >
             ${price ?? t('priceOnRequest')}
           </p>
-          ${options.similar && main ? html`<div>${similarButton(ctx, product.id, 'large')}</div>` : ''}
+          <div class="flex flex-wrap items-center gap-3">
+            ${options.similar && main ? similarButton(ctx, product.id, 'large') : ''}
+            ${
+              canEdit(ctx)
+                ? html`<a
+                    href="${localHref(ctx, `/products/${product.id}/edit`)}"
+                    class="rounded-xl px-4 py-2 font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50"
+                    data-testid="edit-product"
+                    >${t('edit')}</a
+                  >`
+                : ''
+            }
+          </div>
           <dl class="grid grid-cols-[auto_minmax(0,1fr)] gap-x-6 gap-y-2 text-sm">
             <dt class="text-slate-500">${t('sku')}</dt>
             <dd class="font-mono">${product.sku}</dd>
