@@ -1,5 +1,5 @@
 import { describe, it } from 'node:test';
-import { freshServerSchema, serverUnavailableReason, testConfig } from '../helpers/test-env.ts';
+import { freshServerDatabase, serverUnavailableReason, testConfig } from '../helpers/test-env.ts';
 import { catalogSuite } from './catalog.suite.ts';
 
 const unavailable = await serverUnavailableReason();
@@ -7,6 +7,6 @@ if (unavailable) {
   console.log(`# skipping the PostgreSQL server catalog tests: ${unavailable}`);
   describe('catalog on PostgreSQL server', () => it('needs a server', { skip: unavailable }, () => {}));
 } else {
-  const schema = await freshServerSchema();
+  const schema = await freshServerDatabase();
   catalogSuite('PostgreSQL server', () => testConfig({ databaseUrl: schema.url }), schema.drop);
 }

@@ -14,7 +14,7 @@ import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createSavedSearchRepository } from '../../src/search/saved-search.repository.ts';
 import { createSearchService, type SearchService } from '../../src/search/search.service.ts';
 import { createVectorRepository, type VectorRepository } from '../../src/search/vector.repository.ts';
-import { freshServerSchema, serverUnavailableReason, tempDir, testConfig } from '../helpers/test-env.ts';
+import { freshServerDatabase, serverUnavailableReason, tempDir, testConfig } from '../helpers/test-env.ts';
 import { squareImage } from '../search/search.fixture.ts';
 
 const editor: Actor = { userId: 7, label: 'editor@test', address: '127.0.0.1' };
@@ -46,7 +46,7 @@ for (const store of ['embedded', 'server'] as const) {
     `editing products keeps photo search, «Похожие» and the media store consistent (${store} store)`,
     { skip: store === 'server' && serverMissing },
     () => {
-      let schema: Awaited<ReturnType<typeof freshServerSchema>> | undefined;
+      let schema: Awaited<ReturnType<typeof freshServerDatabase>> | undefined;
       let ctx: AppContext;
       let edits: ProductEditService;
       let vectors: VectorRepository;
@@ -76,7 +76,7 @@ for (const store of ['embedded', 'server'] as const) {
       };
 
       before(async () => {
-        schema = store === 'server' ? await freshServerSchema() : undefined;
+        schema = store === 'server' ? await freshServerDatabase() : undefined;
         const config = await testConfig({ model: 'fake', ...(schema ? { databaseUrl: schema.url } : {}) });
         ctx = await createAppContext(config);
         vectors = createVectorRepository(ctx.stores.vectors!);

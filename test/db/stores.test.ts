@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { openStores } from '../../src/db/db.stores.ts';
 import { catalogMigrations } from '../../src/db/migrations/catalog.migrations.ts';
 import { vectorMigrations } from '../../src/db/migrations/vector.migrations.ts';
-import { freshServerSchema, serverUnavailableReason, tempDir } from '../helpers/test-env.ts';
+import { freshServerDatabase, serverUnavailableReason, tempDir } from '../helpers/test-env.ts';
 
 const unavailable = await serverUnavailableReason();
 if (unavailable) console.log(`# skipping the PostgreSQL server store tests: ${unavailable}`);
@@ -36,7 +36,7 @@ describe('stores and migrations', () => {
     'on a server: two processes migrating at once apply each version once',
     { skip: unavailable },
     async () => {
-      const schema = await freshServerSchema();
+      const schema = await freshServerDatabase();
       try {
         const config = {
           dataDir: 'memory://',
@@ -61,7 +61,8 @@ describe('stores and migrations', () => {
     'on a server without pgvector: the catalog works and the vector store explains what to install',
     { skip: unavailable },
     async () => {
-      const schema = await freshServerSchema();
+      // pgvector is installed on the test server; a role that may not create it sees the same refusal
+      const schema = await freshServerDatabase({ owner: 'unprivileged' });
       try {
         const stores = await openStores({
           dataDir: await tempDir(),

@@ -42,29 +42,43 @@ export async function serverUnavailableReason(): Promise<string | false> {
 }
 
 /**
- * A fresh schema on the test server per test file, so runs never see each other's rows.
- * pg_trgm lives in public (an extension exists once per database), hence public on the path.
+ * A database of its own on the test server, created for the caller and dropped after: runs never see
+ * each other's rows, and an extension (pgvector, pg_trgm) belongs to exactly one run. With `owner`,
+ * the database belongs to a role without superuser rights, which may not create pgvector (it is not
+ * a trusted extension): a server "without pgvector" on a machine that has it installed.
  */
-export async function freshServerSchema(): Promise<{ url: string; drop(): Promise<void> }> {
-  const schema = `vitrina_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+export async function freshServerDatabase(
+  options: { owner?: 'unprivileged' } = {},
+): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const name = `vitrina_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: SERVER_URL });
   await admin.connect();
-  try {
-    await admin.query('create extension if not exists pg_trgm with schema public');
-  } catch {
-    // another test file created it at the same moment
-  }
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
   const url = new URL(SERVER_URL);
-  url.searchParams.set('options', `-c search_path=${schema},public`);
+  url.pathname = `/${name}`;
+  try {
+    if (options.owner) {
+      await admin.query(`create role ${name} login nosuperuser nocreatedb nocreaterole`);
+      await admin.query(`create database ${name} owner ${name}`);
+      url.username = name;
+      url.password = '';
+    } else {
+      await admin.query(`create database ${name}`);
+    }
+  } finally {
+    await admin.end();
+  }
   return {
     url: url.toString(),
+    name,
     async drop() {
       const c = new pg.Client({ connectionString: SERVER_URL });
       await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
+      try {
+        await c.query(`drop database if exists ${name} with (force)`);
+        if (options.owner) await c.query(`drop role if exists ${name}`);
+      } finally {
+        await c.end();
+      }
     },
   };
 }

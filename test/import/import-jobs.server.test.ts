@@ -7,7 +7,7 @@ import type { Actor } from '../../src/catalog/catalog.audit.ts';
 import type { ImportJobRepository } from '../../src/import/import-job.repository.ts';
 import type { ImportJobService } from '../../src/import/import-job.service.ts';
 import { createImportWorker } from '../../src/import/import.worker.ts';
-import { freshServerSchema, serverUnavailableReason, testConfig } from '../helpers/test-env.ts';
+import { freshServerDatabase, serverUnavailableReason, testConfig } from '../helpers/test-env.ts';
 
 const editor: Actor = { userId: null, label: 'editor@test', address: null };
 const unavailable = await serverUnavailableReason();
@@ -17,12 +17,12 @@ const unavailable = await serverUnavailableReason();
  * queued import runs exactly once, and a job whose process died is taken over from its checkpoint.
  */
 describe('import jobs on a PostgreSQL server shared by two processes', { skip: unavailable }, () => {
-  let schema: Awaited<ReturnType<typeof freshServerSchema>>;
+  let schema: Awaited<ReturnType<typeof freshServerDatabase>>;
   let a: AppContext;
   let b: AppContext;
 
   before(async () => {
-    schema = await freshServerSchema();
+    schema = await freshServerDatabase();
     const dataDir = (await testConfig()).dataDir; // one DATA_DIR, as several processes must share
     a = await createAppContext(await testConfig({ databaseUrl: schema.url, dataDir }));
     b = await createAppContext(await testConfig({ databaseUrl: schema.url, dataDir }));

@@ -12,7 +12,7 @@ import { createIndexer } from '../../src/indexer/indexer.service.ts';
 import { resolveServingModel } from '../../src/search/active-model.ts';
 import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createVectorRepository, type VectorRepository } from '../../src/search/vector.repository.ts';
-import { freshServerSchema, serverUnavailableReason, tempDir, testConfig } from '../helpers/test-env.ts';
+import { freshServerDatabase, serverUnavailableReason, tempDir, testConfig } from '../helpers/test-env.ts';
 import { squareImage } from '../search/search.fixture.ts';
 
 const editor: Actor = { userId: 3, label: 'editor@test', address: null };
@@ -24,7 +24,7 @@ for (const store of ['embedded', 'server'] as const) {
     `indexing status, retry, reindex and the serving model (${store} store)`,
     { skip: store === 'server' && serverMissing },
     () => {
-      let schema: Awaited<ReturnType<typeof freshServerSchema>> | undefined;
+      let schema: Awaited<ReturnType<typeof freshServerDatabase>> | undefined;
       let ctx: AppContext;
       let vectors: VectorRepository;
       let status: IndexStatusService;
@@ -46,7 +46,7 @@ for (const store of ['embedded', 'server'] as const) {
         }).run();
 
       before(async () => {
-        schema = store === 'server' ? await freshServerSchema() : undefined;
+        schema = store === 'server' ? await freshServerDatabase() : undefined;
         const config = await testConfig({ model: 'fake', ...(schema ? { databaseUrl: schema.url } : {}) });
         ctx = await createAppContext(config);
         vectors = createVectorRepository(ctx.stores.vectors!);

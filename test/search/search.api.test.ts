@@ -9,7 +9,7 @@ import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createVectorRepository } from '../../src/search/vector.repository.ts';
 import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
 import { signedInClient, type TestClient } from '../helpers/auth-client.ts';
-import { freshServerSchema, serverUnavailableReason, tempDir, testConfig } from '../helpers/test-env.ts';
+import { freshServerDatabase, serverUnavailableReason, tempDir, testConfig } from '../helpers/test-env.ts';
 import { multipart } from '../helpers/multipart.ts';
 import { bigPngHeader } from '../helpers/png-header.ts';
 import { squareImage, writeSearchCatalog } from './search.fixture.ts';
@@ -337,7 +337,7 @@ describe('search by photo when it cannot work', () => {
   it('replies 503 and hides the button when the vector store has no pgvector; text search works', async (t) => {
     const unavailable = await serverUnavailableReason();
     if (unavailable) return t.skip(unavailable);
-    const schema = await freshServerSchema();
+    const schema = await freshServerDatabase({ owner: 'unprivileged' });
     const ctx = await createAppContext(await testConfig({ databaseUrl: schema.url, model: 'fake' }));
     const web = await createWebApp(ctx, {
       logger: false,
