@@ -137,10 +137,6 @@ for (const store of await storeMatrix())
         refs(40).map((r) => r.imageId),
         'every task claimed exactly once',
       );
-      assert.ok(
-        claimed[0]!.length > 0 && claimed[1]!.length > 0,
-        `both got work (${claimed.map((c) => c.length)})`,
-      );
       assert.equal((await repo.counts(model)).leased, 40);
       assert.deepEqual(await repo.claim(model, 'w2', 10, 60), [], 'leased rows are not handed out again');
 
