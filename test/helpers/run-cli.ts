@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from './test-env.ts';
+import { until } from './until.ts';
 
 export interface CliResult {
   code: number | null;
@@ -40,21 +41,6 @@ export function runCli(
 export const lastJsonLine = (stdout: string): unknown =>
   JSON.parse(stdout.trim().split('\n').at(-1) ?? 'null');
 
-/** Polls `condition` until it returns a value other than undefined/false; fails after `timeoutMs`. */
-export async function waitUntil<T>(
-  what: string,
-  condition: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /**
  * `vitrina <args>` as a child the test watches while it runs: its stderr (progress lines) can be
  * awaited, and it can be killed at a chosen moment. `done` resolves as runCli does.
@@ -77,19 +63,20 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
     pid: child.pid!,
     done,
     stderr: () => stderr,
+    ended: () => child.exitCode !== null || child.signalCode !== null,
     /** resolves with the first match in stderr; fails if the process ends first or time runs out */
     waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
-      return waitUntil(
-        `${pattern} from vitrina ${args.join(' ')}`,
-        () => {
+      return until(
+        async () => {
           const match = stderr.match(pattern);
-          if (match) return match;
-          if (child.exitCode !== null || child.signalCode !== null)
+          if (!match && (child.exitCode !== null || child.signalCode !== null))
             throw new Error(`vitrina ${args[0]} ended (${child.exitCode}) before ${pattern}: ${stderr}`);
-          return undefined;
+          return match;
         },
+        (match) => match !== null,
+        `${pattern} from vitrina ${args.join(' ')}`,
         timeoutMs,
-      );
+      ).then((match) => match!);
     },
     async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -5,8 +5,9 @@ import pg from 'pg';
 import { adminFromSetupLink, signInOverHttp } from '../helpers/auth-client.ts';
 import { multipart } from '../helpers/multipart.ts';
 import { writePhotoCatalog, type PhotoProduct } from '../helpers/photo-catalog.ts';
-import { lastJsonLine, runCli, spawnCli, waitUntil, type CliChild } from '../helpers/run-cli.ts';
+import { lastJsonLine, runCli, spawnCli, type CliChild } from '../helpers/run-cli.ts';
 import { startServe } from '../helpers/serve-process.ts';
+import { until } from '../helpers/until.ts';
 import { freshServerDatabase, mobilenetDir, serverUnavailableReason, tempDir } from '../helpers/test-env.ts';
 
 const unavailable = await serverUnavailableReason();
@@ -65,17 +66,19 @@ describe('several processes on one PostgreSQL database', { skip: unavailable }, 
       await holder.query('begin');
       await holder.query(`lock table ${table} in ${mode} mode`);
       const started = start();
-      await waitUntil(`${started.length} workers waiting on the server`, async () => {
-        for (const c of started) {
-          if (/"embedded"|error/i.test(c.stderr())) throw new Error(`a worker ended early: ${c.stderr()}`);
-        }
-        const waiting = await count(
-          `select count(*) as n from pg_stat_activity
-           where datname = $1 and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
-          [db.name],
-        );
-        return waiting >= started.length;
-      });
+      await until(
+        async () => {
+          const ended = started.find((c) => c.ended());
+          if (ended) throw new Error(`a worker ended before the others started: ${ended.stderr()}`);
+          return count(
+            `select count(*) as n from pg_stat_activity
+             where datname = $1 and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
+            [db.name],
+          );
+        },
+        (waiting) => waiting >= started.length,
+        `${started.length} workers waiting on the server`,
+      );
       await holder.query('commit');
       return started;
     } finally {
@@ -233,9 +236,10 @@ describe('several processes on one PostgreSQL database', { skip: unavailable }, 
     assert.ok(heldByVictim > 0, 'the killed worker held claimed images it never wrote');
 
     // Once the lease runs out, the next run takes the dead worker's images with the rest.
-    await waitUntil(
+    await until(
+      () => count('select count(*) as n from index_tasks where claimed_until > now()'),
+      (leased) => leased === 0,
       'the dead worker lease expired',
-      async () => (await count('select count(*) as n from index_tasks where claimed_until > now()')) === 0,
     );
     const next = await summaryOf(index());
     assert.deepEqual([next.skipped, next.embedded, next.failed], [kept, IMAGES - kept, 0]);
