@@ -1,24 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createAppContext, type AppContext } from '../../src/app/app.context.ts';
-import type { AppConfig } from '../../src/config/config.schema.ts';
-import { tempDir } from '../helpers/test-env.ts';
+import { storeMatrix, type OpenedStore } from '../helpers/stores.ts';
+import { tempDir, testConfig } from '../helpers/test-env.ts';
 import { writeFixtureCatalog, writeManyProducts } from './catalog.fixture.ts';
 
-/** The same catalog behaviour, asserted on whichever store the config points at. */
-export function catalogSuite(
-  name: string,
-  makeConfig: () => Promise<AppConfig>,
-  cleanup?: () => Promise<void>,
-) {
-  describe(`catalog on ${name}`, () => {
+/** The same catalog behaviour, asserted on the embedded store and on a server database. */
+for (const store of await storeMatrix()) {
+  describe(`catalog (${store.name} store)`, { skip: store.skip }, () => {
+    let opened: OpenedStore | undefined;
     let ctx: AppContext;
     const list = (q: Parameters<AppContext['catalog']['list']>[0]) => ctx.catalog.list(q);
     const names = async (q: Partial<Parameters<AppContext['catalog']['list']>[0]>) =>
       (await list({ page: 1, perPage: 50, ...q })).items.map((i) => i.name);
 
     before(async () => {
-      ctx = await createAppContext(await makeConfig());
+      opened = await store.open();
+      ctx = await createAppContext(await testConfig(opened.config));
       const dir = await tempDir();
       const summary = await ctx.importer.importFile(await writeFixtureCatalog(dir));
       assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
@@ -26,7 +24,7 @@ export function catalogSuite(
     });
     after(async () => {
       await ctx?.close();
-      await cleanup?.();
+      await opened?.close();
     });
 
     it('finds Russian words in their other forms (russian configuration)', async () => {
