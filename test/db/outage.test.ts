@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
@@ -7,6 +8,7 @@ import pg from 'pg';
 import { createAppContext, type AppContext } from '../../src/app/app.context.ts';
 import { openStores } from '../../src/db/db.stores.ts';
 import { createFakeEmbedder } from '../../src/embedding/embedder.fake.ts';
+import { createIndexJob } from '../../src/indexer/index.job.ts';
 import { createIndexer } from '../../src/indexer/indexer.service.ts';
 import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createVectorRepository } from '../../src/search/vector.repository.ts';
@@ -28,6 +30,18 @@ const skip = await pgInstanceUnavailableReason();
 if (skip) console.log(`# outage tests skipped: ${skip}`);
 
 type Request = () => Promise<LightMyRequestResponse>;
+
+/** polls a condition until it holds; fails after RECOVERY_DEADLINE_MS */
+async function until(condition: () => boolean | Promise<boolean>, seen = () => ''): Promise<void> {
+  const deadline = performance.now() + RECOVERY_DEADLINE_MS;
+  while (!(await condition())) {
+    assert.ok(
+      performance.now() < deadline,
+      `not within ${RECOVERY_DEADLINE_MS} ms: ${condition.toString()} ${seen()}`,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 /** the request's answer and how long it took; fails if no answer came before the deadline */
 async function timed<T>(name: string, request: () => Promise<T>): Promise<{ res: T; ms: number }> {
@@ -284,6 +298,64 @@ describe('a PostgreSQL server that goes down or freezes', { skip }, () => {
       );
     } finally {
       await server.start();
+    }
+  });
+
+  it('indexing cut off by an outage resumes by itself when the server is back', async (t) => {
+    const dir = await tempDir();
+    const lines = ['sku,name,category,price,currency,images'];
+    for (let i = 0; i < 3; i++) {
+      const colour = { r: 30 + 60 * i, g: 160, b: 40 };
+      await fs.writeFile(path.join(dir, `o${i}.png`), await squareImage(colour, { r: 0, g: 0, b: 0 }));
+      lines.push(`O-${i},Outage thing ${i},Green,${i + 1},RUB,o${i}.png`);
+    }
+    await fs.writeFile(path.join(dir, 'more.csv'), lines.join('\n'));
+    await ctx.importer.importFile(path.join(dir, 'more.csv'));
+    const vectors = createVectorRepository(ctx.stores.vectors!);
+    // The run waits in "loading the model" until the server is down, so it fails on the store.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let asked!: () => void;
+    const loading = new Promise<void>((resolve) => (asked = resolve));
+    const fake = createFakeEmbedder({ id: 'fake' });
+    const models = createModelProvider(ctx.config, async () => {
+      asked();
+      await gate;
+      return fake;
+    });
+    const warnings: string[] = [];
+    const job = createIndexJob({
+      ctx,
+      vectors,
+      models,
+      logger: {
+        info: () => {},
+        warn: (fields, message) => warnings.push(`${message}: ${String(fields.err)}`),
+      },
+      pollMs: 100,
+    });
+    try {
+      await job.start();
+      await loading;
+      await server.stop('fast');
+      release();
+      await until(
+        () => warnings.some((w) => /indexing stopped: The (catalog|vector) store is not answering/.test(w)),
+        () => warnings.join(' | '),
+      );
+      t.diagnostic(`while down: ${warnings.join(' | ')}`);
+      await server.start();
+      const started = performance.now();
+      await until(async () => {
+        const counts = await vectors.counts('fake').catch(() => null);
+        return counts?.pending === 0 && counts.embedded === 15;
+      });
+      t.diagnostic(
+        `indexing finished ${Math.round(performance.now() - started)} ms after the server was back`,
+      );
+    } finally {
+      release();
+      await job.stop();
     }
   });
 });
