@@ -19,6 +19,8 @@ export function loadConfig(
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     vectorDatabaseUrl: e.VECTOR_DATABASE_URL,
+    dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+    dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     model: e.MODEL,
     modelDir: e.MODEL_DIR ? path.resolve(e.MODEL_DIR) : undefined,
     cacheDir: path.resolve(e.VITRINA_CACHE),

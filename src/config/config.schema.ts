@@ -22,6 +22,10 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalUrl.pipe(z.string().url().optional()),
   VECTOR_DATABASE_URL: optionalUrl.pipe(z.union([z.literal('embedded'), z.string().url()]).optional()),
+  /** a server that does not accept a connection within this is down: requests get 503 */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
+  /** a statement (and a frozen server) gets this long before the request gets 503; 0 = no limit */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(1250),
   MODEL: z.string().min(1).default('clip-vit-b32'),
   MODEL_DIR: optionalUrl,
   VITRINA_CACHE: z
@@ -119,6 +123,9 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   /** undefined → same database as the catalog; 'embedded' → PGlite under dataDir */
   vectorDatabaseUrl: string | undefined;
+  dbConnectTimeoutMs: number;
+  /** 0 → no limit */
+  dbStatementTimeoutMs: number;
   model: string;
   modelDir: string | undefined;
   cacheDir: string;

@@ -1,4 +1,5 @@
 import type { AppContext } from '../app/app.context.ts';
+import { isAppError } from '../errors/app-error.ts';
 import { activateModel, pinnedModel, resolveServingModel } from '../search/active-model.ts';
 import type { ModelProvider } from '../search/model.provider.ts';
 import type { VectorRepository } from '../search/vector.repository.ts';
@@ -96,6 +97,9 @@ export function createIndexJob(deps: {
           await runOnce();
         } catch (error) {
           logger.warn({ err: (error as Error).message }, 'indexing stopped');
+          // the poll saw the change already: unless forgotten, images pending when a store went down
+          // would wait for the next change in the catalog instead of the store coming back
+          if (isAppError(error) && error.code === 'STORE_UNAVAILABLE') signature = '';
           break;
         }
       } while (again && !controller.signal.aborted);

@@ -34,6 +34,9 @@ const toFloats = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.
 const toVectorText = (v: Float32Array | number[]) => `[${Array.from(v).join(',')}]`;
 const safeName = (model: string) => model.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
 
+/** the build outlasts any request's statement timeout (DB_STATEMENT_TIMEOUT_MS) */
+const INDEX_BUILD = { unbounded: true };
+
 /** Every statement against the vector store: embeddings, the indexing queue, the active model. */
 export function createVectorRepository(db: Db) {
   return {
@@ -194,7 +197,7 @@ export function createVectorRepository(db: Db) {
           `create index if not exists image_embeddings_hnsw_${safeName(model)} on image_embeddings
            using hnsw ((embedding::vector(${Number(dim)})) vector_cosine_ops) where model = '${model.replace(/'/g, "''")}'`,
         );
-      });
+      }, INDEX_BUILD);
     },
 
     /**
