@@ -34,8 +34,8 @@ const toFloats = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.
 const toVectorText = (v: Float32Array | number[]) => `[${Array.from(v).join(',')}]`;
 const safeName = (model: string) => model.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
 
-/** the build outlasts any request's statement timeout (DB_STATEMENT_TIMEOUT_MS) */
-const INDEX_BUILD = { unbounded: true };
+/** index builds and whole-catalog queue syncs outlast any request's statement timeout (DB_STATEMENT_TIMEOUT_MS) */
+const MAINTENANCE = { unbounded: true };
 
 /** Every statement against the vector store: embeddings, the indexing queue, the active model. */
 export function createVectorRepository(db: Db) {
@@ -89,7 +89,8 @@ export function createVectorRepository(db: Db) {
           [model],
         );
         return { added: added.rowCount ?? 0, removed: removed.rowCount ?? 0 };
-      });
+        // a whole catalog's worth of rows: maintenance, not a request, so no statement limit
+      }, MAINTENANCE);
     },
 
     /** Claims up to `limit` tasks for this worker; rows leased by a live worker are skipped, not waited for. */
@@ -197,7 +198,7 @@ export function createVectorRepository(db: Db) {
           `create index if not exists image_embeddings_hnsw_${safeName(model)} on image_embeddings
            using hnsw ((embedding::vector(${Number(dim)})) vector_cosine_ops) where model = '${model.replace(/'/g, "''")}'`,
         );
-      }, INDEX_BUILD);
+      }, MAINTENANCE);
     },
 
     /**
