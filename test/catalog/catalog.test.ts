@@ -1,124 +1,17 @@
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createAppContext, type AppContext } from '../../src/app/app.context.ts';
 import { storeMatrix, type OpenedStore } from '../helpers/stores.ts';
-import { tempDir, testConfig } from '../helpers/test-env.ts';
-import { writeFixtureCatalog, writeManyProducts } from './catalog.fixture.ts';
+import { testConfig } from '../helpers/test-env.ts';
+import { catalogSuite } from './catalog.suite.ts';
 
-/** The same catalog behaviour, asserted on the embedded store and on a server database. */
+// The same catalog behaviour, asserted on the embedded store and on a server database.
 for (const store of await storeMatrix()) {
-  describe(`catalog (${store.name} store)`, { skip: store.skip }, () => {
-    let opened: OpenedStore | undefined;
-    let ctx: AppContext;
-    const list = (q: Parameters<AppContext['catalog']['list']>[0]) => ctx.catalog.list(q);
-    const names = async (q: Partial<Parameters<AppContext['catalog']['list']>[0]>) =>
-      (await list({ page: 1, perPage: 50, ...q })).items.map((i) => i.name);
-
-    before(async () => {
+  let opened: OpenedStore | undefined;
+  catalogSuite(
+    `the ${store.name} store`,
+    async () => {
       opened = await store.open();
-      ctx = await createAppContext(await testConfig(opened.config));
-      const dir = await tempDir();
-      const summary = await ctx.importer.importFile(await writeFixtureCatalog(dir));
-      assert.equal(summary.failed, 0, JSON.stringify(summary.errors));
-      await ctx.importer.importFile(await writeManyProducts(dir, 30));
-    });
-    after(async () => {
-      await ctx?.close();
-      await opened?.close();
-    });
-
-    it('finds Russian words in their other forms (russian configuration)', async () => {
-      assert.deepEqual(
-        (await names({ q: 'молока' })).sort(),
-        ['Молоко пастеризованное 3,2%', 'Молоко топлёное'].sort(),
-      );
-      assert.deepEqual(await names({ q: 'ржаного хлеба' }), ['Хлеб ржаной']);
-    });
-
-    it('finds English words in their other forms (english configuration)', async () => {
-      assert.deepEqual(await names({ q: 'milks' }), ['Organic whole milk']);
-      assert.deepEqual(await names({ q: 'run' }), ['Running shoes']);
-      assert.deepEqual(await names({ q: 'apples' }), ['Apple juice']);
-    });
-
-    it('prefers name matches over description matches and falls back to descriptions', async () => {
-      // "молоко" is in Кефир's description only: the name matches win.
-      assert.ok(!(await names({ q: 'молоко' })).includes('Кефир 1%'));
-      assert.deepEqual(await names({ q: 'закваске' }), ['Хлеб ржаной']);
-    });
-
-    it('matches SKUs exactly and by prefix, and tolerates typos with trigrams', async () => {
-      assert.deepEqual(await names({ q: 'EN-JUICE' }), ['Apple juice']);
-      assert.deepEqual(
-        (await names({ q: 'mlk-' })).sort(),
-        ['Молоко пастеризованное 3,2%', 'Молоко топлёное'].sort(),
-      );
-      const typo = await list({ q: 'organik wholle', page: 1, perPage: 10 });
-      assert.equal(typo.fuzzy, true);
-      assert.equal(typo.items[0]?.name, 'Organic whole milk');
-      assert.equal((await list({ q: 'zzzxxyq', page: 1, perPage: 10 })).total, 0);
-    });
-
-    it('filters by category (with subcategories), supplier and price range', async () => {
-      assert.equal((await list({ category: 'Молочные продукты', page: 1, perPage: 50 })).total, 3);
-      assert.equal((await list({ category: 'Молочные продукты / Кефир', page: 1, perPage: 50 })).total, 1);
-      assert.deepEqual((await names({ supplier: 'Orchard Ltd' })).sort(), ['Apple juice', 'Running shoes']);
-      const mid = await list({
-        priceMin: 50,
-        priceMax: 100,
-        category: 'Молочные продукты',
-        page: 1,
-        perPage: 50,
-      });
-      assert.deepEqual(mid.items.map((i) => i.price).sort(), [75.5, 89.9]);
-    });
-
-    it('sorts by price both ways with products without a price last', async () => {
-      const asc = await list({ sort: 'price_asc', category: 'Odd', page: 1, perPage: 3 });
-      assert.deepEqual(
-        asc.items.map((i) => i.price),
-        [1, 3, 5],
-      );
-      const desc = await list({ sort: 'price_desc', category: 'Odd', page: 1, perPage: 3 });
-      assert.deepEqual(
-        desc.items.map((i) => i.price),
-        [29, 27, 25],
-      );
-    });
-
-    it('pages without gaps or repeats and reports the total', async () => {
-      const seen: string[] = [];
-      for (let page = 1; page <= 4; page++) {
-        const r = await list({ q: 'product', sort: 'name', page, perPage: 8 });
-        assert.equal(r.total, 30);
-        seen.push(...r.items.map((i) => i.name));
-      }
-      assert.equal(seen.length, 30);
-      assert.equal(new Set(seen).size, 30);
-      const beyond = await list({ q: 'product', page: 9, perPage: 8 });
-      assert.equal(beyond.items.length, 0);
-      assert.equal(beyond.total, 30);
-    });
-
-    it('returns a product with all its images in order', async () => {
-      const juice = (await list({ q: 'EN-JUICE', page: 1, perPage: 1 })).items[0]!;
-      const detail = await ctx.catalog.get(juice.id);
-      assert.equal(detail?.images.length, 2);
-      assert.deepEqual(
-        detail?.images.map((i) => i.position),
-        [0, 1],
-      );
-      assert.equal(detail?.images[0]?.sha256, juice.imageSha256);
-      assert.equal(await ctx.catalog.get(999_999), null);
-    });
-
-    it('lists facets with counts', async () => {
-      const facets = await ctx.catalog.facets();
-      assert.deepEqual(
-        facets.suppliers.find((f) => f.value === 'Ферма'),
-        { value: 'Ферма', count: 3 },
-      );
-      assert.ok(facets.categories.some((f) => f.value === 'Dairy / Milk' && f.count === 1));
-    });
-  });
+      return testConfig(opened.config);
+    },
+    async () => opened?.close(),
+    { skip: store.skip },
+  );
 }

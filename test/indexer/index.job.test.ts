@@ -10,6 +10,7 @@ import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
 import { signedInClient, type TestClient } from '../helpers/auth-client.ts';
 import { storeMatrix, type OpenedStore } from '../helpers/stores.ts';
 import { tempDir, testConfig, writeImage } from '../helpers/test-env.ts';
+import { until } from '../helpers/until.ts';
 
 async function writeCatalog(dir: string, from: number, n: number) {
   const lines = ['sku,name,images'];
@@ -87,7 +88,8 @@ for (const store of await storeMatrix())
       const page = await viewer.get('/products');
       assert.match(page.body, /data-testid="indexing-note"/);
       release();
-      for (let i = 0; i < 100 && (await status()).running; i++) await new Promise((r) => setTimeout(r, 50));
+      // The run under way is the one trigger() hands back: awaiting it is awaiting the job's end.
+      await web.indexJob!.trigger();
       const done = await status();
       assert.deepEqual([done.running, done.embedded, done.failed], [false, 24, 0]);
       assert.doesNotMatch((await viewer.get('/products')).body, /indexing-note/);
@@ -95,8 +97,12 @@ for (const store of await storeMatrix())
 
     it('indexes images added by an import without a restart', async () => {
       await ctx.importer.importFile(await writeCatalog(dir, 100, 5));
-      for (let i = 0; i < 100 && (await status()).embedded < 29; i++)
-        await new Promise((r) => setTimeout(r, 50));
-      assert.equal((await status()).embedded, 29);
+      // Nothing here tells the job: its own poll of the catalog has to notice the new images.
+      const done = await until(
+        status,
+        (s) => s.embedded === 29 && !s.running,
+        'the 5 imported images indexed by the poll',
+      );
+      assert.deepEqual([done.total, done.embedded, done.failed], [29, 29, 0]);
     });
   });

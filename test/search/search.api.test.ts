@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createAppContext, type AppContext } from '../../src/app/app.context.ts';
 import { createFakeEmbedder } from '../../src/embedding/embedder.fake.ts';
 import { createIndexer } from '../../src/indexer/indexer.service.ts';
+import { dot } from '../../src/embedding/vector.math.ts';
 import { createModelProvider } from '../../src/search/model.provider.ts';
+import { meanDirection } from '../../src/search/search.service.ts';
 import { createVectorRepository } from '../../src/search/vector.repository.ts';
 import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
 import { signedInClient, type TestClient } from '../helpers/auth-client.ts';
@@ -158,7 +162,78 @@ for (const store of await storeMatrix())
         .items;
       assert.ok(items.some((i: { name: string }) => i.name.startsWith('Red')));
       assert.ok(items.some((i: { name: string }) => i.name.startsWith('Blue')));
-      assert.ok(items.length <= 50, 'at most 50 products');
+
+      // 30 more products in between the two colours, so far more than MAX_RESULTS pass threshold 0:
+      // the search keeps exactly the 50 closest, in the order a brute-force comparison gives.
+      const dir = await tempDir();
+      const lines = ['sku,name,category,price,currency,images'];
+      for (let i = 0; i < 30; i++) {
+        const fg = { r: 90 + i * 4, g: 20 + i, b: 210 - i * 4 };
+        await fs.writeFile(
+          path.join(dir, `x${i}.png`),
+          await squareImage(fg, { r: 130, g: 130, b: 130 + i }),
+        );
+        lines.push(`X-${i},Purple thing ${i},Purple,${100 + i},RUB,x${i}.png`);
+      }
+      await fs.writeFile(path.join(dir, 'extra.csv'), lines.join('\n'));
+      await ctx.importer.importFile(path.join(dir, 'extra.csv'));
+      const vectors = createVectorRepository(ctx.stores.vectors!);
+      const fake = createFakeEmbedder({ id: 'fake' });
+      await createIndexer({
+        catalog: ctx.repository,
+        vectors,
+        media: ctx.media,
+        embedder: fake,
+        exclusive: vectors.db.kind === 'embedded',
+      }).run();
+      const catalog = (await get('/api/products?per_page=100')).json().items as {
+        id: number;
+        name: string;
+      }[];
+      const extras = catalog.filter((p) => p.name.startsWith('Purple'));
+      try {
+        assert.equal(catalog.length, 70);
+        const many = await post([
+          { name: 'image', value: redPhoto, filename: 'a.jpg' },
+          { name: 'image', value: blue, filename: 'b.png' },
+          { name: 'threshold', value: '0' },
+        ]);
+        assert.equal(many.statusCode, 200, many.body);
+        const found = (await get(`/api/products?image_search=${many.json().search_id}&per_page=100`)).json();
+
+        const query = meanDirection(await fake.embedImages([redPhoto, blue]));
+        const scored = await Promise.all(
+          catalog.map(async (p) => ({
+            name: p.name,
+            id: p.id,
+            score: Math.max(...(await vectors.productVectors('fake', p.id)).map((v) => dot(v.vector, query))),
+          })),
+        );
+        scored.sort((a, b) => b.score - a.score || a.id - b.id);
+        assert.ok(scored.filter((p) => p.score >= 0).length > 50, 'more than 50 products pass');
+        assert.equal(many.json().count, 50);
+        assert.equal(found.total, 50);
+        // Position by position, the product shown has the score of the brute-force ranking's product
+        // there (products whose images score alike to 1e-5 may swap places, nothing else may).
+        const own = new Map(scored.map((p) => [p.name, p.score]));
+        const shown: { name: string; score: number }[] = found.items;
+        assert.equal(new Set(shown.map((i) => i.name)).size, 50, 'no product twice');
+        shown.forEach((item, i) => {
+          const expected = scored[i]!;
+          assert.ok(
+            Math.abs(own.get(item.name)! - expected.score) < 1e-5,
+            `#${i + 1}: ${item.name} (${own.get(item.name)}) where ${expected.name} (${expected.score}) belongs`,
+          );
+          assert.ok(Math.abs(item.score - expected.score) < 1e-4, `#${i + 1}: its score ${item.score}`);
+        });
+        assert.ok(
+          shown.some((i) => i.name.startsWith('Purple')),
+          'the added products compete',
+        );
+      } finally {
+        const actor = { userId: null, label: 'test', address: null };
+        for (const p of extras) await ctx.edits.deleteProduct(p.id, actor);
+      }
     });
 
     it('searches by image URL and refuses private addresses unless allowed', async () => {
@@ -275,7 +350,11 @@ for (const store of await storeMatrix())
         payload: { image: 'x' },
       });
       assert.equal(notMultipart.statusCode, 415);
-      assert.equal((await get('/api/health')).statusCode, 200, 'the server stays up');
+      assert.deepEqual(
+        (await get('/api/health')).json(),
+        { status: 'ok', catalog: 'ok', vector_store: 'ok', model: 'fake (ready)' },
+        'the server stays up, its model still loaded',
+      );
     });
 
     it('replies 404 when nothing passes the threshold, and for unknown search ids', async () => {
@@ -296,6 +375,25 @@ for (const store of await storeMatrix())
       assert.match(english.body, /expired/);
       assert.equal(unknown.json().code, 'SEARCH_NOT_FOUND');
       assert.match(unknown.json().message, /устарел/, 'JSON carries the message in the request’s language');
+
+      // An expired search is gone everywhere at once, before any purge deletes its rows: the list,
+      // the page and the thumbnail of the query photo (which may show a person's own photo).
+      const { search_id: id } = (await post([{ name: 'image', value: redPhoto, filename: 'a.jpg' }])).json();
+      const urls = [
+        `/api/products?image_search=${id}`,
+        `/products?image_search=${id}`,
+        `/searches/${id}/thumb`,
+      ];
+      for (const url of urls) assert.equal((await get(url)).statusCode, 200, `${url} while fresh`);
+      await ctx.stores.catalog.query(
+        `update saved_searches set expires_at = now() - interval '1 second' where id = $1`,
+        [id],
+      );
+      const [json, html, thumb] = await Promise.all(urls.map((url) => get(url)));
+      assert.deepEqual([json!.statusCode, html!.statusCode, thumb!.statusCode], [404, 404, 404]);
+      assert.equal(json!.json().code, 'SEARCH_NOT_FOUND');
+      assert.match(html!.body, /устарел/);
+      assert.doesNotMatch(String(thumb!.headers['content-type']), /image/, 'no image bytes');
     });
 
     it('lists each person’s own searches with thumbnails at /searches; the links open for colleagues', async () => {
@@ -338,7 +436,12 @@ describe('search by photo when it cannot work', () => {
       assert.match(page.body, /MODEL=mobilenetv2-int8 MODEL_DIR=\S+mobilenetv2-12-int8 npm start/);
       assert.doesNotMatch(page.body, /id="photo-modal"/, 'no dialog to open');
       assert.doesNotMatch(page.body, /data-testid="similar"/, 'no «Похожие» either');
-      assert.match((await viewer.get('/api/health')).json().model, /unavailable/);
+      assert.deepEqual((await viewer.get('/api/health')).json(), {
+        status: 'ok',
+        catalog: 'ok',
+        vector_store: 'ok',
+        model: 'unavailable: model file onnx/vision_model_quantized.onnx is missing; set MODEL_DIR',
+      });
     } finally {
       await web.close();
       await ctx.close();
@@ -373,6 +476,9 @@ describe('search by photo when it cannot work', () => {
       assert.match(page.body, /Поиск по фото недоступен: нет хранилища векторов/);
       assert.match(page.body, /VECTOR_DATABASE_URL=embedded npm start/);
       assert.equal((await viewer.get('/api/index/status')).statusCode, 503);
+      const health = (await viewer.get('/api/health')).json();
+      assert.deepEqual([health.status, health.catalog], ['ok', 'ok'], 'the catalog serves');
+      assert.match(health.vector_store, /^unavailable: .*pgvector/);
     } finally {
       await web.close();
       await ctx.close();
