@@ -24,6 +24,7 @@ export function loadConfig(
     cacheDir: path.resolve(e.VITRINA_CACHE),
     hfEndpoint: e.HF_ENDPOINT.replace(/\/+$/, ''),
     indexOnStart: e.INDEX_ON_START,
+    indexLeaseSeconds: e.INDEX_LEASE_SECONDS,
     demoOnEmpty: e.DEMO_ON_EMPTY,
     ortThreads: e.ORT_THREADS,
     backgroundDir:

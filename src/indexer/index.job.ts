@@ -63,6 +63,7 @@ export function createIndexJob(deps: {
       media: ctx.media,
       embedder,
       exclusive: vectors.db.kind === 'embedded',
+      leaseSeconds: ctx.config.indexLeaseSeconds,
       onProgress: (p) => {
         progress = p;
         progressByModel.set(id, p);

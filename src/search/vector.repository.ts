@@ -212,6 +212,10 @@ export function createVectorRepository(db: Db) {
     /** The HNSW index is per model: the column has no fixed dimension, so the index casts to it. */
     async ensureIndex(model: string, dim: number) {
       await db.transaction(async (tx) => {
+        // Two workers finishing one set at once would both pass `if not exists` and the second
+        // would fail on pg_class's unique key before completing the set; the second waits here
+        // instead, then finds the first one's index.
+        await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`vitrina-hnsw:${model}`]);
         // pgvector builds far faster when the graph fits in maintenance_work_mem (13,350 x 1280-d:
         // 35.6 s at PGlite's default, 21.4 s at 1 GB; docs/bench-index.md); only for this statement
         await tx.query(`set local maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
