@@ -233,7 +233,7 @@ const TABLE: Record<string, Case> = {
     access: 'public',
     ok: [200],
     request: get('/api/health'),
-    shows: /\{"status":"ok","catalog":"ok","vector_store":"ok","model":"fake \(ready\)"\}/,
+    shows: /\{"status":"ok","catalog":"ok","vector_store":"ok","model":"fake \(ready\)","failing":\[\]\}/,
   },
   'POST /api/search-by-image': {
     access: 'catalog',
