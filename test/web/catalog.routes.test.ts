@@ -232,6 +232,7 @@ describe('catalog pages and API', () => {
       catalog: 'ok',
       vector_store: 'ok',
       model: 'not loaded',
+      failing: [],
     });
     const anonymous = await app.inject({ method: 'GET', url: '/api/health' });
     assert.equal(anonymous.statusCode, 200, 'public: monitors call it without signing in');
