@@ -19,7 +19,7 @@
  * the machine's used memory are sampled. Writes docs/bench-knn-scale.md and bench/.data/results/.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -66,10 +66,20 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean' },
     label: { type: 'string' },
     'no-doc': { type: 'boolean' },
+    reuse: { type: 'boolean' },
+    'prod-queries': { type: 'string' },
   },
 });
+/**
+ * --reuse: measure again on the kept database of an earlier run (--keep) instead of loading and
+ * building: the build's figures come from its knn-scale-<N>.build.json, exact top-50 from a
+ * sequential scan. The application's statement runs on the first --prod-queries queries only (5):
+ * while it cannot use the index (issue 10) one takes ~20 s at 1,000,000.
+ */
 const N = Number(args.vectors ?? 1_000_000);
 const N_QUERIES = Number(args.queries ?? 100);
+const REUSE = Boolean(args.reuse);
+const PROD_QUERIES = Number(args['prod-queries'] ?? (REUSE ? 5 : N_QUERIES));
 const MEM = args.mem ?? '4GB';
 const WORKERS = Number(args.workers ?? Math.max(0, os.availableParallelism() - 1));
 const TOPICS = Math.max(1, Math.round(N / 1000));
@@ -326,6 +336,65 @@ async function buildIndex(url: string): Promise<BuildResult> {
 
 // ---- kNN ------------------------------------------------------------------------------------------
 
+/** The exact top-k by a sequential scan (index scans off), for --reuse. */
+async function exactSql(db: Db, q: Float32Array): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    await tx.query(
+      'set local enable_indexscan = off; set local enable_bitmapscan = off; set local jit = off',
+    );
+    const { rows } = await tx.query<{ id: number }>(
+      `select image_id as id from image_embeddings where model = $1
+       order by embedding::vector(${DIM}) <=> $2::vector(${DIM}), image_id limit ${K}`,
+      [MODEL, `[${Array.from(q).join(',')}]`],
+    );
+    return rows.map((r) => r.id);
+  });
+}
+
+/**
+ * Measurement-only: the statement shape issue 10 asks for (the HNSW index alone orders the inner
+ * select, ties broken on its k rows; ef_search as production sets it, no JIT), to show what the
+ * index gives at this size whatever main's nearestImages does today.
+ */
+const INDEX_ORDERED = `select image_id as "imageId" from (
+    select image_id, embedding::vector(${DIM}) <=> $2::vector(${DIM}) as distance from image_embeddings
+    where model = $1 order by embedding::vector(${DIM}) <=> $2::vector(${DIM}) limit $3) nearest
+  order by distance, image_id`;
+
+async function indexOrdered(db: Db, q: Float32Array, plan = false): Promise<number[] | string[]> {
+  return db.transaction(async (tx) => {
+    await tx.query(`set local hnsw.ef_search = ${Math.max(64, 2 * K)}; set local jit = off`);
+    const { rows } = await tx.query<Record<string, unknown>>(
+      `${plan ? 'explain (analyze, costs off, timing off, summary off) ' : ''}${INDEX_ORDERED}`,
+      [MODEL, `[${Array.from(q).join(',')}]`, K],
+    );
+    return plan
+      ? rows.map((r) => String(r['QUERY PLAN']).replace(/'\[[^\]]*\]'/g, "'[…]'"))
+      : rows.map((r) => Number(r.imageId));
+  });
+}
+
+async function measure(
+  run: (q: Float32Array) => Promise<number[]>,
+  queries: Float32Array[],
+  exact: number[][],
+) {
+  for (const q of queries.slice(0, Math.min(10, Math.ceil(queries.length / 2)))) await run(q);
+  const ms: number[] = [];
+  let hits = 0;
+  const stop = cpuMonitor();
+  for (const [i, q] of queries.entries()) {
+    const t = nowMs();
+    const ids = await run(q);
+    ms.push(nowMs() - t);
+    const truth = new Set(exact[i]);
+    hits += ids.filter((id) => truth.has(id)).length / Math.max(1, truth.size);
+  }
+  const cpu = stop();
+  const s = summarize(ms);
+  return { n: queries.length, p50: s.p50, p95: s.p95, recall: hits / queries.length, cpu };
+}
+
 async function measureKnn(db: Db, queries: Float32Array[], exact: number[][]) {
   const vectors = createVectorRepository(db);
   for (const q of queries.slice(0, 10)) await vectors.nearestImages(MODEL, DIM, q, K);
@@ -380,8 +449,10 @@ export interface KnnScaleResult {
   mem: string;
   workers: number;
   build: BuildResult;
-  knn: { p50: number; p95: number; recall: number; cpu: CpuReport };
+  knn: { n: number; p50: number; p95: number; recall: number; cpu: CpuReport };
+  indexOrdered: { n: number; p50: number; p95: number; recall: number; cpu: CpuReport };
   plan: string[];
+  orderedPlan: string[];
   tableMb: number;
   settings: Record<string, string>;
   label: string | undefined;
@@ -395,25 +466,54 @@ async function main() {
     `${N} vectors (${TOPICS} topics, ${PRODUCTS} products), ${N_QUERIES} queries, mem ${MEM}, workers ${WORKERS}`,
   );
   const settings = await serverSettings();
-  const url = await recreateDatabase(DB_NAME);
+  const url = REUSE ? databaseUrl(DB_NAME) : await recreateDatabase(DB_NAME);
   const db = await openServerDb(url, { max: 2 });
+  const buildFile = path.join(RESULTS_DIR, `knn-scale-${N}.build.json`);
   try {
-    await migrate(db, 'vectors', vectorMigrations);
     const c = corpus();
-    log('generating and loading rows (COPY binary), exact top-50 computed meanwhile');
-    const load = await loadRows(url, c);
-    log(`  loaded in ${fmt(load.seconds, 0)} s`);
-    await db.query('analyze image_embeddings');
+    let load: { exact: number[][]; seconds: number };
+    let build: BuildResult;
+    if (REUSE) {
+      const { rows } = await db.query<{ n: number }>(
+        'select count(*)::int as n from image_embeddings where model = $1',
+        [MODEL],
+      );
+      if (rows[0]?.n !== N) throw new Error(`${DB_NAME} holds ${rows[0]?.n} vectors, not ${N}`);
+      const saved = JSON.parse(readFileSync(buildFile, 'utf8')) as {
+        loadSeconds: number;
+        build: BuildResult;
+      };
+      build = saved.build;
+      log(`reusing ${DB_NAME}; exact top-${K} of ${N_QUERIES} queries by sequential scan`);
+      const exact: number[][] = [];
+      for (const q of c.queries) exact.push(await exactSql(db, q));
+      load = { exact, seconds: saved.loadSeconds };
+    } else {
+      await migrate(db, 'vectors', vectorMigrations);
+      log('generating and loading rows (COPY binary), exact top-50 computed meanwhile');
+      load = await loadRows(url, c);
+      log(`  loaded in ${fmt(load.seconds, 0)} s`);
+      await db.query('analyze image_embeddings');
+      log(`building HNSW (maintenance_work_mem ${MEM}, max_parallel_maintenance_workers ${WORKERS})`);
+      build = await buildIndex(url);
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      writeFileSync(buildFile, JSON.stringify({ loadSeconds: load.seconds, build }, null, 2));
+    }
     const t = await db.query<{ b: string }>("select pg_total_relation_size('image_embeddings')::text as b");
     const tableMb = Number(t.rows[0]?.b ?? 0) / 2 ** 20;
-    log(`building HNSW (maintenance_work_mem ${MEM}, max_parallel_maintenance_workers ${WORKERS})`);
-    const build = await buildIndex(url);
     log(
       `  built in ${fmt(build.seconds, 0)} s, index ${fmt(build.indexMb, 0)} MB, peak backends ${fmt(build.peakBackendsMb, 0)} MB, machine +${fmt(build.machineUsedDeltaMb, 0)} MB, workers ${build.workersLaunched}`,
     );
+    const ordered = await measure((q) => indexOrdered(db, q) as Promise<number[]>, c.queries, load.exact);
+    log(
+      `  index-ordered statement: p50 ${fmt(ordered.p50, 2)} ms, p95 ${fmt(ordered.p95, 2)} ms, recall@50 ${fmt(ordered.recall, 3)}`,
+    );
+    const orderedPlan = (await indexOrdered(db, c.queries[0]!, true)) as string[];
     const plan = await explain(db, c.queries[0]!);
-    const knn = await measureKnn(db, c.queries, load.exact);
-    log(`  kNN k=50: p50 ${fmt(knn.p50, 2)} ms, p95 ${fmt(knn.p95, 2)} ms, recall@50 ${fmt(knn.recall, 3)}`);
+    const knn = await measureKnn(db, c.queries.slice(0, PROD_QUERIES), load.exact.slice(0, PROD_QUERIES));
+    log(
+      `  nearestImages: p50 ${fmt(knn.p50, 2)} ms, p95 ${fmt(knn.p95, 2)} ms, recall@50 ${fmt(knn.recall, 3)} (${PROD_QUERIES} queries)`,
+    );
     const result: KnnScaleResult = {
       vectors: N,
       dim: DIM,
@@ -424,8 +524,10 @@ async function main() {
       mem: MEM,
       workers: WORKERS,
       build,
-      knn,
+      knn: { ...knn, n: PROD_QUERIES },
+      indexOrdered: ordered,
       plan,
+      orderedPlan,
       tableMb,
       settings,
       label: args.label,
@@ -464,8 +566,14 @@ function report(r: KnnScaleResult): string {
         ['machine memory in use, peak rise during the build', `${fmt(r.build.machineUsedDeltaMb, 0)} MB`],
         ['index size', `${fmt(r.build.indexMb, 0)} MB`],
         ['build CPU (ours / other processes, cores)', cpu(r.build.cpu)],
-        [`kNN k=${K} p50 / p95 (nearestImages)`, `${fmt(r.knn.p50, 2)} / ${fmt(r.knn.p95, 2)} ms`],
-        [`recall@${K} vs exact (${r.queries} queries)`, fmt(r.knn.recall, 3)],
+        [
+          `kNN k=${K} p50 / p95, recall@${K}: vectors.nearestImages (${r.knn.n} queries)`,
+          `${fmt(r.knn.p50, 2)} / ${fmt(r.knn.p95, 2)} ms, ${fmt(r.knn.recall, 3)}`,
+        ],
+        [
+          `kNN k=${K} p50 / p95, recall@${K}: index-ordered statement (${r.indexOrdered.n} queries)`,
+          `${fmt(r.indexOrdered.p50, 2)} / ${fmt(r.indexOrdered.p95, 2)} ms, ${fmt(r.indexOrdered.recall, 3)}`,
+        ],
         ['kNN CPU (ours / other processes, cores)', cpu(r.knn.cpu)],
       ],
       ['left', 'right'],
@@ -475,7 +583,13 @@ function report(r: KnnScaleResult): string {
       ? `Server notices during the build: ${r.build.notices.join('; ')}`
       : 'No notices during the build (the graph fit in maintenance_work_mem).',
     '',
-    'Plan of the production statement (EXPLAIN ANALYZE):',
+    'Plan of the index-ordered statement (EXPLAIN ANALYZE):',
+    '',
+    '```',
+    ...r.orderedPlan,
+    '```',
+    '',
+    'Plan of the production statement (vectors.nearestImages, EXPLAIN ANALYZE):',
     '',
     '```',
     ...r.plan,
