@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { appError, isAppError, type AppError } from '../errors/app-error.ts';
 import type { Db, DbTx } from '../db/db.client.ts';
-import { autoMapping, mappingComplete, type ColumnMapping } from '../import/column.mapping.ts';
+import { autoMapping, FIELDS, mappingComplete, type ColumnMapping } from '../import/column.mapping.ts';
 import { readImportTable } from '../import/import.read.ts';
 import { FormulaWithoutValue, LinkCell, MoneyCell, type EmbeddedImage } from '../import/import.table.ts';
 import { toRawRows } from '../import/import.rows.ts';
@@ -59,17 +59,8 @@ export interface ImportRowsOptions {
   signal?: AbortSignal;
 }
 
-const KNOWN = new Set([
-  'sku',
-  'name',
-  'description',
-  'category',
-  'supplier',
-  'price',
-  'currency',
-  'images',
-  'attributes',
-]);
+/** the columns that fill a product (the rest become attributes), and an "attributes" column of its own */
+const KNOWN = new Set<string>([...FIELDS, 'attributes']);
 const LOOKAHEAD = 8; // rows whose images are read while earlier rows are written
 const MAX_SKU = 200;
 export const MAX_IMAGES_PER_PRODUCT = 30;

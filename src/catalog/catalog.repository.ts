@@ -26,16 +26,7 @@ export function createCatalogRepository(db: Db) {
            supplier = excluded.supplier, price = excluded.price, currency = excluded.currency,
            attributes = excluded.attributes, updated_at = now()
          returning id, (xmax = 0) as created`,
-        [
-          p.sku,
-          p.name,
-          p.description,
-          p.category,
-          p.supplier,
-          p.price,
-          p.currency,
-          JSON.stringify(p.attributes),
-        ],
+        productValues(p),
       );
       return rows[0]!;
     },
@@ -179,17 +170,7 @@ export function createCatalogRepository(db: Db) {
           `update products set sku = $2, name = $3, description = $4, category = $5, supplier = $6,
                   price = $7, currency = $8, attributes = $9, updated_at = now()
            where id = $1`,
-          [
-            id,
-            p.sku,
-            p.name,
-            p.description,
-            p.category,
-            p.supplier,
-            p.price,
-            p.currency,
-            JSON.stringify(p.attributes),
-          ],
+          [id, ...productValues(p)],
         );
         return (rowCount ?? 0) > 0;
       } catch (error) {
@@ -362,4 +343,18 @@ async function countOnly(db: Db, query: ProductQuery, textMode: TextMode): Promi
     params,
   );
   return rows[0]!.n;
+}
+
+/** A product's columns as query parameters, in the order both the insert and the update name them. */
+function productValues(p: ProductInput): unknown[] {
+  return [
+    p.sku,
+    p.name,
+    p.description,
+    p.category,
+    p.supplier,
+    p.price,
+    p.currency,
+    JSON.stringify(p.attributes),
+  ];
 }

@@ -33,7 +33,13 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest, { config: loadConfig(), io });
+    // The statement limit keeps web requests from hanging on a sick server; a batch command (import,
+    // index, eval…) may legitimately run statements longer than any request, so it has none unless set.
+    const batch = name !== 'serve' && process.env.DB_STATEMENT_TIMEOUT_MS === undefined;
+    return await command.run(rest, {
+      config: loadConfig(process.env, batch ? { dbStatementTimeoutMs: 0 } : {}),
+      io,
+    });
   } catch (error) {
     // A user-facing error is one clear line; anything else is a bug and keeps its stack.
     if (isAppError(error)) io.err(`vitrina ${name}: ${error.message}`);

@@ -12,6 +12,9 @@ const optionalUrl = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
+/** also what the indexer uses when a caller (a test, a benchmark) gives no config */
+export const INDEX_LEASE_SECONDS_DEFAULT = 120;
+
 /** Every environment variable the app reads, in one place. Parsed once at start. */
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -19,6 +22,10 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalUrl.pipe(z.string().url().optional()),
   VECTOR_DATABASE_URL: optionalUrl.pipe(z.union([z.literal('embedded'), z.string().url()]).optional()),
+  /** a server that does not accept a connection within this is down: requests get 503 */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
+  /** a statement (and a frozen server) gets this long before the request gets 503; 0 = no limit */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(1250),
   MODEL: z.string().min(1).default('clip-vit-b32'),
   MODEL_DIR: optionalUrl,
   VITRINA_CACHE: z
@@ -27,6 +34,11 @@ export const envSchema = z.object({
     .default(path.join(os.homedir(), '.cache', 'vitrina')),
   HF_ENDPOINT: z.string().url().default('https://huggingface.co'),
   INDEX_ON_START: flag.default(true),
+  /**
+   * How long a batch claimed from the indexing queue stays its worker's: a worker that dies holding
+   * one leaves those images to the others after this. Longer than a batch takes, or they are done twice.
+   */
+  INDEX_LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(INDEX_LEASE_SECONDS_DEFAULT),
   /** `serve` imports the Grocery Store demo when the catalog is empty and the dataset is beside the project */
   DEMO_ON_EMPTY: flag.default(true),
   ORT_THREADS: z.coerce.number().int().min(0).max(256).default(0),
@@ -111,11 +123,15 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   /** undefined → same database as the catalog; 'embedded' → PGlite under dataDir */
   vectorDatabaseUrl: string | undefined;
+  dbConnectTimeoutMs: number;
+  /** 0 → no limit */
+  dbStatementTimeoutMs: number;
   model: string;
   modelDir: string | undefined;
   cacheDir: string;
   hfEndpoint: string;
   indexOnStart: boolean;
+  indexLeaseSeconds: number;
   demoOnEmpty: boolean;
   ortThreads: number;
   /** undefined → the Debian packages' images (background.files.ts); 'none' → no gallery */

@@ -57,15 +57,12 @@ export async function openEmbeddedDb(dir: string): Promise<Db> {
     const lite = await PGlite.create(inMemory ? undefined : dir, { extensions: { vector, pg_trgm } });
     // PGlite is single-connection; the pool of one serializes queries and transactions.
     const pool = new pg.Pool({ ...createPgConfig(lite), max: 1 });
-    return createDbFromPool(
-      pool,
-      'embedded',
-      inMemory ? 'embedded (memory)' : `embedded (${dir})`,
-      async () => {
+    return createDbFromPool(pool, 'embedded', inMemory ? 'embedded (memory)' : `embedded (${dir})`, {
+      onClose: async () => {
         await lite.close();
         release();
       },
-    );
+    });
   } catch (error) {
     release();
     throw error;

@@ -10,6 +10,9 @@ export interface Migration {
  * Applies pending migrations of one store. The advisory lock makes two processes starting at
  * once take turns; the second sees the versions the first applied and does nothing.
  */
+/** a migration may build an index over every row, and a second process waits for the lock meanwhile */
+const MAINTENANCE = { unbounded: true };
+
 export async function migrate(db: Db, store: string, migrations: Migration[]): Promise<number[]> {
   return db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`vitrina-migrate:${store}`]);
@@ -36,5 +39,5 @@ export async function migrate(db: Db, store: string, migrations: Migration[]): P
       newlyApplied.push(m.version);
     }
     return newlyApplied;
-  });
+  }, MAINTENANCE);
 }

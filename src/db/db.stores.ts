@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { AppConfig } from '../config/config.schema.ts';
+import { isAppError } from '../errors/app-error.ts';
 import type { Db } from './db.client.ts';
 import { openEmbeddedDb } from './db.embedded.ts';
 import { migrate } from './db.migrate.ts';
@@ -15,12 +16,17 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-export type StoreConfig = Pick<AppConfig, 'dataDir' | 'databaseUrl' | 'vectorDatabaseUrl'>;
+export type StoreConfig = Pick<AppConfig, 'dataDir' | 'databaseUrl' | 'vectorDatabaseUrl'> &
+  Partial<Pick<AppConfig, 'dbConnectTimeoutMs' | 'dbStatementTimeoutMs'>>;
 
 /** Opens the catalog and the vector store and brings both schemas up to date. */
 export async function openStores(config: StoreConfig): Promise<Stores> {
+  const timeouts =
+    config.dbConnectTimeoutMs === undefined || config.dbStatementTimeoutMs === undefined
+      ? undefined
+      : { connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.dbStatementTimeoutMs };
   const catalog = config.databaseUrl
-    ? await openServerDb(config.databaseUrl)
+    ? await openServerDb(config.databaseUrl, { store: 'catalog', timeouts })
     : await openEmbeddedDb(embeddedDir(config.dataDir, 'db'));
   const opened: Db[] = [catalog];
   try {
@@ -31,7 +37,7 @@ export async function openStores(config: StoreConfig): Promise<Stores> {
       vectors = await openEmbeddedDb(embeddedDir(config.dataDir, 'vector-db'));
       opened.push(vectors);
     } else if (v && v !== 'embedded' && v !== config.databaseUrl) {
-      vectors = await openServerDb(v);
+      vectors = await openServerDb(v, { store: 'vector', timeouts });
       opened.push(vectors);
     }
     let vectorError: string | undefined;
@@ -69,4 +75,27 @@ function explainVectorFailure(db: Db, error: unknown): string {
     );
   }
   return `The vector store ${db.label} could not be prepared (${message}); search by photo is unavailable.`;
+}
+
+export interface StoreHealth {
+  /** 'ok' or 'unavailable: why' (the JSON of GET /api/health) */
+  catalog: string;
+  vector_store: string;
+}
+
+/** Asks each store for `select 1` (bounded by the pool's timeouts), both at once. */
+export async function checkStores(stores: Stores): Promise<StoreHealth> {
+  const probe = (db: Db) =>
+    db.query('select 1').then(
+      () => 'ok',
+      // the endpoint is public: the catalogue's words, not the driver's (which name hosts)
+      (error: unknown) => (isAppError(error) ? `unavailable: ${error.message}` : 'unavailable'),
+    );
+  const catalog = probe(stores.catalog);
+  const vectors = !stores.vectors
+    ? Promise.resolve(`unavailable: ${stores.vectorError}`)
+    : stores.vectors === stores.catalog
+      ? catalog
+      : probe(stores.vectors);
+  return { catalog: await catalog, vector_store: await vectors };
 }

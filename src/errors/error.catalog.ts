@@ -472,6 +472,14 @@ export const ERRORS = {
     (p) => `Cannot connect to PostgreSQL at ${p.label}: ${p.reason}`,
     (p) => `Нет соединения с PostgreSQL (${p.label}): ${p.reason}`,
   ),
+  /** a store went down or stopped answering mid-run; the pool reconnects by itself when it returns */
+  STORE_UNAVAILABLE: e<{ store: string }>(
+    503,
+    (p) => `The ${p.store} store is not answering right now. Try again in a minute.`,
+    (p) =>
+      `${p.store === 'vector' ? 'База поиска по фото' : 'База каталога'} сейчас не отвечает. ` +
+      'Повторите попытку через минуту.',
+  ),
 
   // ── models ────────────────────────────────────────────────────────────────────────────────
   MODEL_UNKNOWN: e<{ id: string; known: string }>(

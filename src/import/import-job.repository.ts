@@ -49,25 +49,27 @@ export interface ImportRowError {
   reasonRu: string;
 }
 
-export interface NewImportJob {
+export type NewImportJob = Pick<
+  ImportJob,
+  | 'origin'
+  | 'fileName'
+  | 'imagesName'
+  | 'format'
+  | 'sheet'
+  | 'sheets'
+  | 'supplier'
+  | 'columns'
+  | 'samples'
+  | 'mapping'
+  | 'filesDir'
+  | 'createdBy'
+  | 'createdById'
+> & {
   status: 'mapping' | 'queued' | 'running';
-  origin: 'web' | 'cli';
-  fileName: string;
-  imagesName: string | null;
-  format: ImportFormat;
-  sheet: string | null;
-  sheets: string[];
-  supplier: string | null;
-  columns: string[];
-  samples: Record<string, string[]>;
-  mapping: ColumnMapping | null;
-  filesDir: string | null;
-  createdBy: string;
-  createdById: number | null;
   /** a job run in this process at once (the command line) is created already claimed */
   claimedBy?: string;
   leaseSeconds?: number;
-}
+};
 
 const COLUMNS = `id, status, origin, file_name as "fileName", images_name as "imagesName", format, sheet, sheets,
   supplier, columns, samples, mapping, files_dir as "filesDir", created_by as "createdBy",

@@ -1,3 +1,4 @@
+import { createSerialRun } from '../app/serial-run.ts';
 import type { ImportJobRepository } from './import-job.repository.ts';
 import {
   LEASE_SECONDS,
@@ -21,8 +22,6 @@ export function createImportWorker(deps: {
   const { service, jobs } = deps;
   const worker = workerId();
   const controller = new AbortController();
-  let running: Promise<void> | null = null;
-  let again = false;
   let timer: NodeJS.Timeout | undefined;
 
   async function drain(): Promise<void> {
@@ -35,25 +34,15 @@ export function createImportWorker(deps: {
     }
   }
 
-  function poke(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await drain();
-        } catch (error) {
-          deps.logger?.warn({ err: (error as Error).message }, 'import worker: will try again');
-        }
-      } while (again && !controller.signal.aborted);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
+  const runs = createSerialRun({
+    work: drain,
+    onError: (error) => {
+      deps.logger?.warn({ err: (error as Error).message }, 'import worker: will try again');
+      return 'again';
+    },
+    signal: controller.signal,
+  });
+  const poke = () => runs.trigger();
 
   return {
     worker,
@@ -68,11 +57,11 @@ export function createImportWorker(deps: {
     async stop() {
       clearInterval(timer);
       controller.abort();
-      await running?.catch(() => {});
+      await runs.current()?.catch(() => {});
       await jobs.releaseMine(worker).catch(() => {});
     },
     /** resolves when no job is running here (tests) */
-    idle: () => running ?? Promise.resolve(),
+    idle: () => runs.current() ?? Promise.resolve(),
   };
 }
 

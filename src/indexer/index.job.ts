@@ -1,4 +1,6 @@
 import type { AppContext } from '../app/app.context.ts';
+import { createSerialRun } from '../app/serial-run.ts';
+import { isAppError } from '../errors/app-error.ts';
 import { activateModel, pinnedModel, resolveServingModel } from '../search/active-model.ts';
 import type { ModelProvider } from '../search/model.provider.ts';
 import type { VectorRepository } from '../search/vector.repository.ts';
@@ -34,8 +36,6 @@ export function createIndexJob(deps: {
 }) {
   const { ctx, vectors, models, logger } = deps;
   const model = models.configured;
-  let running: Promise<void> | null = null;
-  let again = false;
   let progress: IndexProgress | null = null;
   const progressByModel = new Map<string, IndexProgress>();
   let last: IndexSummary | null = null;
@@ -63,6 +63,7 @@ export function createIndexJob(deps: {
       media: ctx.media,
       embedder,
       exclusive: vectors.db.kind === 'embedded',
+      leaseSeconds: ctx.config.indexLeaseSeconds,
       onProgress: (p) => {
         progress = p;
         progressByModel.set(id, p);
@@ -83,28 +84,22 @@ export function createIndexJob(deps: {
     if (!pinned || pinned === id) await activateModel(vectors, id);
   }
 
-  function trigger(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await runOnce();
-        } catch (error) {
-          logger.warn({ err: (error as Error).message }, 'indexing stopped');
-          break;
-        }
-      } while (again && !controller.signal.aborted);
-    })().finally(() => {
-      running = null;
+  const runs = createSerialRun({
+    work: runOnce,
+    onError: (error) => {
+      logger.warn({ err: (error as Error).message }, 'indexing stopped');
+      // the poll saw the change already: unless forgotten, images pending when a store went down
+      // would wait for the next change in the catalog instead of the store coming back
+      if (isAppError(error) && error.code === 'STORE_UNAVAILABLE') signature = '';
+      return 'stop';
+    },
+    signal: controller.signal,
+    onIdle: () => {
       progress = null;
       progressByModel.clear();
-    });
-    return running;
-  }
+    },
+  });
+  const trigger = () => runs.trigger();
 
   return {
     trigger,
@@ -131,7 +126,7 @@ export function createIndexJob(deps: {
         embedded: counts.embedded,
         failed: counts.failed,
         // Another process holding leases counts as running too: status is read from the store.
-        running: Boolean(running) || counts.leased > 0,
+        running: Boolean(runs.current()) || counts.leased > 0,
         images_per_s: p ? Math.round(p.imagesPerSecond * 10) / 10 : 0,
         eta_s: p?.etaSeconds != null ? Math.round(p.etaSeconds) : null,
       };
@@ -140,11 +135,11 @@ export function createIndexJob(deps: {
     /** this process's run of a model, while it lasts: the live rate and ETA */
     progressOf: (id: string): IndexProgress | null => progressByModel.get(id) ?? null,
     /** whether this process is indexing now */
-    running: () => Boolean(running),
+    running: () => Boolean(runs.current()),
     async stop() {
       clearInterval(timer);
       controller.abort();
-      await running?.catch(() => {});
+      await runs.current()?.catch(() => {});
     },
   };
 }

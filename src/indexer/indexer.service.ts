@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { INDEX_LEASE_SECONDS_DEFAULT } from '../config/config.schema.ts';
 import type { CatalogRepository } from '../catalog/catalog.repository.ts';
 import type { MediaStore } from '../catalog/media.store.ts';
 import type { Background, BackgroundSummary } from '../search/background.service.ts';
@@ -37,8 +38,6 @@ export interface IndexSummary {
   background?: BackgroundSummary;
 }
 
-const LEASE_SECONDS = 120;
-
 /**
  * Embeds every catalog image lacking a current vector for the embedder's model. Work is claimed
  * from a queue in the vector store in batches; the next batch is claimed and decoded while the
@@ -54,8 +53,11 @@ export function createIndexer(deps: {
   onProgress?: (p: IndexProgress) => void;
   /** embedded and calibrated once the set is complete (background.service.ts) */
   background?: Background | null;
+  /** INDEX_LEASE_SECONDS: how long a claimed batch stays this worker's */
+  leaseSeconds?: number;
 }) {
   const { catalog, vectors, media, embedder } = deps;
+  const leaseSeconds = deps.leaseSeconds ?? INDEX_LEASE_SECONDS_DEFAULT;
   const model = embedder.info.id;
   const worker = `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 
@@ -112,7 +114,7 @@ export function createIndexer(deps: {
     const claimNext = async () => {
       if (options.signal?.aborted || (options.maxBatches !== undefined && batches >= options.maxBatches))
         return null;
-      const tasks = await vectors.claim(model, worker, batchSize, LEASE_SECONDS);
+      const tasks = await vectors.claim(model, worker, batchSize, leaseSeconds);
       if (tasks.length === 0) return null;
       batches++;
       return prepare(tasks);

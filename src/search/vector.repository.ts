@@ -34,6 +34,9 @@ const toFloats = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.
 const toVectorText = (v: Float32Array | number[]) => `[${Array.from(v).join(',')}]`;
 const safeName = (model: string) => model.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
 
+/** index builds and whole-catalog queue syncs outlast any request's statement timeout (DB_STATEMENT_TIMEOUT_MS) */
+const MAINTENANCE = { unbounded: true };
+
 /** Every statement against the vector store: embeddings, the indexing queue, the active model. */
 export function createVectorRepository(db: Db) {
   return {
@@ -86,7 +89,8 @@ export function createVectorRepository(db: Db) {
           [model],
         );
         return { added: added.rowCount ?? 0, removed: removed.rowCount ?? 0 };
-      });
+        // a whole catalog's worth of rows: maintenance, not a request, so no statement limit
+      }, MAINTENANCE);
     },
 
     /** Claims up to `limit` tasks for this worker; rows leased by a live worker are skipped, not waited for. */
@@ -183,6 +187,10 @@ export function createVectorRepository(db: Db) {
     /** The HNSW index is per model: the column has no fixed dimension, so the index casts to it. */
     async ensureIndex(model: string, dim: number) {
       await db.transaction(async (tx) => {
+        // Two workers finishing one set at once would both pass `if not exists` and the second
+        // would fail on pg_class's unique key before completing the set; the second waits here
+        // instead, then finds the first one's index.
+        await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`vitrina-hnsw:${model}`]);
         // pgvector builds far faster when the graph fits in maintenance_work_mem (13,350 x 1280-d:
         // 35.6 s at PGlite's default, 21.4 s at 1 GB; docs/bench-index.md); only for this statement
         await tx.query(`set local maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
@@ -190,7 +198,7 @@ export function createVectorRepository(db: Db) {
           `create index if not exists image_embeddings_hnsw_${safeName(model)} on image_embeddings
            using hnsw ((embedding::vector(${Number(dim)})) vector_cosine_ops) where model = '${model.replace(/'/g, "''")}'`,
         );
-      });
+      }, MAINTENANCE);
     },
 
     /**

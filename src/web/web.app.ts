@@ -98,13 +98,10 @@ export async function createWebApp(
       indexStatus: indexJob ? () => indexJob.status() : undefined,
       health: async () => {
         const state = models.state();
-        return {
-          vector_store: vectors ? 'ok' : `unavailable: ${ctx.stores.vectorError}`,
-          model:
-            state.status === 'unavailable'
-              ? `unavailable: ${state.reason}`
-              : `${state.model} (${state.status})`,
-        };
+        // still loading is fine: the catalog serves meanwhile and search by photo says it is coming
+        return state.status === 'unavailable'
+          ? { model: `unavailable: ${state.reason}`, modelOk: false }
+          : { model: `${state.model} (${state.status})`, modelOk: true };
       },
       register: async (instance) => {
         await instance.register(fastifyMultipart, {

@@ -33,6 +33,8 @@ export function installErrorHandling(app: FastifyInstance, limits: { uploadMaxBy
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = isAppError(error) ? error : fromFastifyError(error, limits);
     if (!known) request.log.error({ err: error }, 'unhandled error');
+    // the reply says only "not answering"; the operator's log says what the driver saw
+    else if (known.code === 'STORE_UNAVAILABLE') request.log.warn({ err: known.cause }, known.message);
     return sendError(request, reply, known ?? appError('INTERNAL'));
   });
   app.setNotFoundHandler((request, reply) =>

@@ -9,6 +9,7 @@ import { createThumbnailer } from './thumbnails.ts';
 import { allow, allowPrefixes } from '../auth/auth.plugin.ts';
 import { installWebAuth } from './web.auth.ts';
 import { installErrorHandling } from './web.errors.ts';
+import { checkStores } from '../db/db.stores.ts';
 import {
   refuseCrossSiteWrites,
   registerRateLimits,
@@ -22,7 +23,8 @@ export interface WebOptions {
 }
 
 export interface HealthProvider {
-  health(): Promise<{ model: unknown; vector_store: unknown }>;
+  /** the model's state for GET /api/health; modelOk false makes it answer 503 */
+  health(): Promise<{ model: string; modelOk: boolean }>;
 }
 
 /** Builds the HTTP app; the caller decides whether to listen (server) or inject (tests). */
@@ -78,20 +80,20 @@ export async function createWebServer(
     photoThreshold: extra.photoThreshold,
   });
 
-  app.get('/api/health', allow('public'), async () => {
-    let catalog = 'ok';
-    try {
-      await ctx.stores.catalog.query('select 1');
-    } catch {
-      catalog = 'unavailable';
-    }
-    const rest = extra.health
-      ? await extra.health()
-      : {
-          vector_store: ctx.stores.vectors ? 'ok' : `unavailable: ${ctx.stores.vectorError}`,
-          model: 'not loaded',
-        };
-    return { status: catalog === 'ok' ? 'ok' : 'degraded', catalog, ...rest };
+  app.get('/api/health', allow('public'), async (_request, reply) => {
+    const [stores, model] = await Promise.all([
+      checkStores(ctx.stores),
+      extra.health ? extra.health() : { model: 'not loaded', modelOk: true },
+    ]);
+    const parts = { catalog: stores.catalog, vector_store: stores.vector_store, model: model.model };
+    const failing = [
+      ...(['catalog', 'vector_store'] as const).filter((part) => stores[part] !== 'ok'),
+      ...(model.modelOk ? [] : ['model']),
+    ];
+    // A balancer or monitor reads the status code; a person reads which part failed.
+    return reply
+      .status(failing.length ? 503 : 200)
+      .send({ status: failing.length ? 'degraded' : 'ok', ...parts, failing });
   });
   await extra.register?.(app);
   return app;

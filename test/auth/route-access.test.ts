@@ -51,6 +51,11 @@ interface Case {
   /** statuses that mean "allowed and worked" for this sample request */
   ok: number[];
   request(f: Fixture): InjectOptions | Promise<InjectOptions>;
+  /**
+   * What an allowed request must show, so a route that answers its status with the wrong or no
+   * content fails: matched against the location of a redirect, else the content type and body.
+   */
+  shows: RegExp;
   /** the request ends the caller's session: use a fresh client for it */
   fresh?: boolean;
 }
@@ -69,84 +74,167 @@ const multipartPost = (url: string, parts: Parameters<typeof multipart>[0]) => {
 };
 
 const TABLE: Record<string, Case> = {
-  'GET /': { access: 'public', ok: [302], request: get('/') },
-  'GET /signin': { access: 'public', ok: [200], request: get('/signin') },
+  'GET /': { access: 'public', ok: [302], request: get('/'), shows: /^\/products$/ },
+  'GET /signin': {
+    access: 'public',
+    ok: [200],
+    request: get('/signin'),
+    shows: /data-testid="signin-form"/,
+  },
   'POST /signin': {
     access: 'public',
     ok: [401],
     request: () => postForm('/signin', { email: 'nobody@test.example', password: 'wrong password 1' }),
+    shows: /data-testid="signin-error"/,
   },
-  'POST /signout': { access: 'public', ok: [303], request: () => postForm('/signout'), fresh: true },
-  'GET /setup/:token': { access: 'public', ok: [410], request: get(`/setup/${'x'.repeat(43)}`) },
-  'POST /setup/:token': { access: 'public', ok: [410], request: () => postForm(`/setup/${'x'.repeat(43)}`) },
-  'GET /password/:token': { access: 'public', ok: [404], request: get(`/password/${'x'.repeat(43)}`) },
+  'POST /signout': {
+    access: 'public',
+    ok: [303],
+    request: () => postForm('/signout'),
+    fresh: true,
+    shows: /^\/signin$/,
+  },
+  'GET /setup/:token': {
+    access: 'public',
+    ok: [410],
+    request: get(`/setup/${'x'.repeat(43)}`),
+    shows: /data-testid="error-page"/,
+  },
+  'POST /setup/:token': {
+    access: 'public',
+    ok: [410],
+    request: () => postForm(`/setup/${'x'.repeat(43)}`),
+    shows: /data-testid="error-page"/,
+  },
+  'GET /password/:token': {
+    access: 'public',
+    ok: [404],
+    request: get(`/password/${'x'.repeat(43)}`),
+    shows: /Страница не найдена/,
+  },
   'POST /password/:token': {
     access: 'public',
     ok: [404],
     request: () => postForm(`/password/${'x'.repeat(43)}`),
+    shows: /Страница не найдена/,
   },
-  'GET /profile': { access: 'account', ok: [200], request: get('/profile') },
+  'GET /profile': {
+    access: 'account',
+    ok: [200],
+    request: get('/profile'),
+    shows: /data-testid="profile-email"/,
+  },
   'POST /profile/password': {
     access: 'account',
     ok: [400],
     request: () => postForm('/profile/password', { current: 'not it', password: 'x', confirm: 'x' }),
+    shows: /data-testid="form-error"/,
   },
   'POST /profile/signout-everywhere': {
     access: 'account',
     ok: [303],
     request: () => postForm('/profile/signout-everywhere'),
     fresh: true,
+    shows: /^\/signin$/,
   },
-  'GET /users': { access: 'admin', ok: [200], request: get('/users') },
+  'GET /users': {
+    access: 'admin',
+    ok: [200],
+    request: get('/users'),
+    shows: /data-testid="users"[\s\S]*throwaway@test\.example/,
+  },
   'POST /users': {
     access: 'admin',
     ok: [201],
     request: () => postForm('/users', { email: `added-${++seq}@test.example`, role: 'viewer' }),
+    shows: /data-testid="secret"/,
   },
   'POST /users/:id/role': {
     access: 'admin',
     ok: [303],
     request: (f) => postForm(`/users/${f.throwawayUserId}/role`, { role: seq++ % 2 ? 'editor' : 'viewer' }),
+    shows: /^\/users\?saved=1$/,
   },
   'POST /users/:id/disable': {
     access: 'admin',
     ok: [303],
     request: (f) => postForm(`/users/${f.throwawayUserId}/disable`),
+    shows: /^\/users\?saved=1$/,
   },
   'POST /users/:id/enable': {
     access: 'admin',
     ok: [303],
     request: (f) => postForm(`/users/${f.throwawayUserId}/enable`),
+    shows: /^\/users\?saved=1$/,
   },
   'POST /users/:id/link': {
     access: 'admin',
     ok: [201],
     request: (f) => postForm(`/users/${f.throwawayUserId}/link`),
+    shows: /data-testid="secret"/,
   },
-  'GET /tokens': { access: 'admin', ok: [200], request: get('/tokens') },
+  'GET /tokens': { access: 'admin', ok: [200], request: get('/tokens'), shows: /data-testid="tokens"/ },
   'POST /tokens': {
     access: 'admin',
     ok: [201],
     request: () => postForm('/tokens', { name: `made ${++seq}`, role: 'viewer' }),
+    shows: /data-testid="secret"/,
   },
   'POST /tokens/:id/revoke': {
     access: 'admin',
     ok: [303],
     request: async (f) => postForm(`/tokens/${await f.newTokenId()}/revoke`),
+    shows: /^\/tokens$/,
   },
-  'GET /audit': { access: 'admin', ok: [200], request: get('/audit') },
-  'GET /assets/app.css': { access: 'public', ok: [200], request: get('/assets/app.css') },
-  'GET /assets/*': { access: 'public', ok: [200], request: get('/assets/products.js') },
+  'GET /audit': { access: 'admin', ok: [200], request: get('/audit'), shows: /data-testid="audit"/ },
+  'GET /assets/app.css': {
+    access: 'public',
+    ok: [200],
+    request: get('/assets/app.css'),
+    shows: /^text\/css[\s\S]*--tw-/,
+  },
+  'GET /assets/*': {
+    access: 'public',
+    ok: [200],
+    request: get('/assets/products.js'),
+    shows: /^application\/javascript[\s\S]*addEventListener/,
+  },
   'GET /vendor/cropperjs/*': {
     access: 'public',
     ok: [200],
     request: get('/vendor/cropperjs/cropper.min.js'),
+    shows: /^application\/javascript[\s\S]*Cropper\.js v1/,
   },
-  'GET /media/:sha256': { access: 'catalog', ok: [200], request: (f) => get(`/media/${f.imageSha}?w=160`)() },
-  'GET /products': { access: 'catalog', ok: [200], request: get('/products') },
-  'GET /products/:id': { access: 'catalog', ok: [200], request: (f) => get(`/products/${f.productId}`)() },
-  'GET /api/products': { access: 'catalog', ok: [200], request: get('/api/products') },
-  'GET /api/health': { access: 'public', ok: [200], request: get('/api/health') },
+  'GET /media/:sha256': {
+    access: 'catalog',
+    ok: [200],
+    request: (f) => get(`/media/${f.imageSha}?w=160`)(),
+    shows: /^image\/webp\n(?=RIFF)/,
+  },
+  'GET /products': {
+    access: 'catalog',
+    ok: [200],
+    request: get('/products'),
+    shows: /data-testid="product-grid"[\s\S]*(Red|Blue) thing \d+/,
+  },
+  'GET /products/:id': {
+    access: 'catalog',
+    ok: [200],
+    request: (f) => get(`/products/${f.productId}`)(),
+    shows: /<title>Red thing 1 · /,
+  },
+  'GET /api/products': {
+    access: 'catalog',
+    ok: [200],
+    request: get('/api/products'),
+    shows: /^application\/json[\s\S]*\{"items":\[\{"id":\d+,"sku":"R-\d+"/,
+  },
+  'GET /api/health': {
+    access: 'public',
+    ok: [200],
+    request: get('/api/health'),
+    shows: /\{"status":"ok","catalog":"ok","vector_store":"ok","model":"fake \(ready\)"\}/,
+  },
   'POST /api/search-by-image': {
     access: 'catalog',
     ok: [200],
@@ -157,30 +245,45 @@ const TABLE: Record<string, Case> = {
       ]);
       return { method: 'POST', url: '/api/search-by-image', headers: body.headers, payload: body.payload };
     },
+    shows: /\{"success":true,"search_id":"[\w-]+","count":\d+/,
   },
   'POST /api/products/:id/similar': {
     access: 'catalog',
     ok: [200],
     request: (f) => ({ method: 'POST', url: `/api/products/${f.productId}/similar` }),
+    shows: /\{"success":true,"search_id":"[\w-]+","count":\d+/,
   },
   'POST /products/:id/similar': {
     access: 'catalog',
     ok: [303],
     request: (f) => postForm(`/products/${f.productId}/similar`),
+    shows: /^\/products\?image_search=[\w-]+$/,
   },
   'GET /searches/:id/thumb': {
     access: 'catalog',
     ok: [200],
     request: (f) => get(`/searches/${f.searchId}/thumb`)(),
+    shows: /^image\/webp\n(?=RIFF)/,
   },
-  'GET /api/index/status': { access: 'viewer', ok: [200], request: get('/api/index/status') },
+  'GET /api/index/status': {
+    access: 'viewer',
+    ok: [200],
+    request: get('/api/index/status'),
+    shows: /\{"model":"fake","total":\d+,"embedded":\d+/,
+  },
   // ── catalog management (issue 14): editors ───────────────────────────────────────────────
-  'GET /imports': { access: 'editor', ok: [200], request: get('/imports') },
+  'GET /imports': {
+    access: 'editor',
+    ok: [200],
+    request: get('/imports'),
+    shows: /data-testid="import-list"/,
+  },
   'POST /imports': {
     access: 'editor',
     ok: [303],
     request: () =>
       multipartPost('/imports', [{ name: 'file', value: 'sku,name\nUP-1,Uploaded\n', filename: 'a.csv' }]),
+    shows: /^\/imports\/\d+$/,
   },
   'POST /api/imports': {
     access: 'editor',
@@ -189,27 +292,37 @@ const TABLE: Record<string, Case> = {
       multipartPost('/api/imports', [
         { name: 'file', value: 'sku,name\nUP-2,Uploaded\n', filename: 'b.csv' },
       ]),
+    shows: /"success":true,"id":\d+,"status":"queued","file_name":"b\.csv"/,
   },
-  'GET /imports/:id': { access: 'editor', ok: [200], request: (f) => get(`/imports/${f.importId}`)() },
+  'GET /imports/:id': {
+    access: 'editor',
+    ok: [200],
+    request: (f) => get(`/imports/${f.importId}`)(),
+    shows: /data-testid="import-errors"/,
+  },
   'GET /imports/:id/errors.csv': {
     access: 'editor',
     ok: [200],
     request: (f) => get(`/imports/${f.importId}/errors.csv`)(),
+    shows: /^text\/csv[\s\S]*3,,нет артикула/,
   },
   'GET /api/imports/:id': {
     access: 'editor',
     ok: [200],
     request: (f) => get(`/api/imports/${f.importId}`)(),
+    shows: /"file_name":"f\.csv"[\s\S]*"imported":1,"updated":0,"failed":1/,
   },
   'GET /api/imports/:id/errors': {
     access: 'editor',
     ok: [200],
     request: (f) => get(`/api/imports/${f.importId}/errors`)(),
+    shows: /\{"errors":\[\{"line":3,"sku":null,"code":"ROW_NO_SKU"/,
   },
   'GET /imports/:id/mapping': {
     access: 'editor',
     ok: [200, 303],
     request: (f) => get(`/imports/${f.mappingImportId}/mapping`)(),
+    shows: /data-testid="mapping-form"|^\/imports\/\d+$/,
   },
   'POST /imports/:id/mapping': {
     access: 'editor',
@@ -219,21 +332,25 @@ const TABLE: Record<string, Case> = {
         { name: 'sku', value: 'Номер' },
         { name: 'name', value: 'Позиция' },
       ]),
+    shows: /^\/imports\/\d+$/,
   },
   'POST /imports/:id/sheet': {
     access: 'editor',
     ok: [303],
     request: (f) => multipartPost(`/imports/${f.importId}/sheet`, [{ name: 'sheet', value: '1' }]),
+    shows: /^\/imports\/\d+$/,
   },
   'POST /imports/:id/cancel': {
     access: 'editor',
     ok: [303],
     request: (f) => multipartPost(`/imports/${f.importId}/cancel`, []),
+    shows: /^\/imports\/\d+$/,
   },
   'GET /products/:id/edit': {
     access: 'editor',
     ok: [200],
     request: (f) => get(`/products/${f.editProductId}/edit`)(),
+    shows: /data-testid="edit-form"[\s\S]*R-38/,
   },
   'POST /products/:id/edit': {
     access: 'editor',
@@ -243,6 +360,7 @@ const TABLE: Record<string, Case> = {
         { name: 'sku', value: 'R-38' },
         { name: 'name', value: `Edited ${++seq}` },
       ]),
+    shows: /^\/products\/\d+\/edit\?done=saved$/,
   },
   'POST /products/:id/images': {
     access: 'editor',
@@ -251,6 +369,7 @@ const TABLE: Record<string, Case> = {
       multipartPost(`/products/${f.editProductId}/images`, [
         { name: 'image', value: f.photo, filename: 'p.png' },
       ]),
+    shows: /^\/products\/\d+\/edit\?done=added&count=1$/,
   },
   'POST /products/:id/images/:imageId/move': {
     access: 'editor',
@@ -259,41 +378,63 @@ const TABLE: Record<string, Case> = {
       multipartPost(`/products/${f.editProductId}/images/${f.editImageId}/move`, [
         { name: 'where', value: 'down' },
       ]),
+    shows: /^\/products\/\d+\/edit\?done=moved$/,
   },
   'POST /products/:id/images/:imageId/delete': {
     access: 'editor',
     ok: [303, 404],
     request: (f) => multipartPost(`/products/${f.deleteImageProductId}/images/${f.deleteImageId}/delete`, []),
+    shows: /^\/products\/\d+\/edit\?done=\w+|data-testid="form-error"/,
   },
   'POST /products/:id/reindex': {
     access: 'editor',
     ok: [303],
     request: (f) => multipartPost(`/products/${f.editProductId}/reindex`, []),
+    shows: /^\/products\/\d+\/edit\?done=reindexed&count=\d+$/,
   },
   'POST /products/:id/delete': {
     access: 'editor',
     ok: [200, 404],
     request: (f) =>
       multipartPost(`/products/${f.deleteProductId}/delete`, [{ name: 'confirm', value: 'yes' }]),
+    shows: /data-testid="deleted"|data-testid="error-page"/,
   },
-  'GET /indexing': { access: 'editor', ok: [200], request: get('/indexing') },
-  'GET /api/index/models': { access: 'editor', ok: [200], request: get('/api/index/models') },
+  'GET /indexing': {
+    access: 'editor',
+    ok: [200],
+    request: get('/indexing'),
+    shows: /data-testid="model-card"/,
+  },
+  'GET /api/index/models': {
+    access: 'editor',
+    ok: [200],
+    request: get('/api/index/models'),
+    shows: /\{"configured":"fake","serving":"fake"/,
+  },
   'POST /indexing/retry': {
     access: 'editor',
     ok: [303],
     request: () => multipartPost('/indexing/retry', [{ name: 'model', value: 'fake' }]),
+    shows: /^\/indexing\?done=retried&count=\d+&model=fake$/,
   },
   'POST /indexing/reindex': {
     access: 'editor',
     ok: [303],
     request: () => multipartPost('/indexing/reindex', []),
+    shows: /^\/indexing\?done=reindexed&count=\d+$/,
   },
   'POST /indexing/activate': {
     access: 'editor',
     ok: [303],
     request: () => multipartPost('/indexing/activate', [{ name: 'model', value: 'fake' }]),
+    shows: /^\/indexing\?done=activated&model=fake$/,
   },
-  'GET /searches': { access: 'account', ok: [200], request: get('/searches') },
+  'GET /searches': {
+    access: 'account',
+    ok: [200],
+    request: get('/searches'),
+    shows: /data-testid="history"/,
+  },
 };
 
 const RANK = { viewer: 1, editor: 2, admin: 3 };
@@ -307,6 +448,15 @@ function expected(access: Access, who: Who, publicCatalog: boolean): 401 | 403 |
   if (access === 'catalog') return null;
   const role = who.replace(' token', '') as Role;
   return RANK[role] >= RANK[access] ? null : 403;
+}
+
+function assertServed(res: LightMyRequestResponse, row: Case, label: string) {
+  assert.ok(row.ok.includes(res.statusCode), `${label}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+  const seen =
+    res.statusCode >= 300 && res.statusCode < 400
+      ? String(res.headers.location)
+      : `${String(res.headers['content-type'])}\n${res.body}`;
+  assert.match(seen, row.shows, `${label}: ${seen.slice(0, 300)}`);
 }
 
 /** Markers that must never appear in a refusal: catalog data, people, tokens. */
@@ -439,8 +589,7 @@ describe('every route answers by the role table', () => {
         const label = `${key} as ${who}`;
         const refusal = expected(row.access, who, false);
         if (refusal) assertRefusal(res, refusal, label, client?.email);
-        else
-          assert.ok(row.ok.includes(res.statusCode), `${label}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+        else assertServed(res, row, label);
       }
     }
   });
@@ -450,7 +599,7 @@ describe('every route answers by the role table', () => {
       const res = await publicWeb.app.inject(await row.request(fixture));
       const refusal = expected(row.access, 'nobody', true);
       if (refusal) assertRefusal(res, refusal, `${key} as a visitor`);
-      else assert.ok(row.ok.includes(res.statusCode), `${key} as a visitor: ${res.statusCode}`);
+      else assertServed(res, row, `${key} as a visitor`);
     }
     const page = await publicWeb.app.inject({ method: 'GET', url: '/products' });
     assert.match(page.body, /data-testid="signin-link"/, 'visitors are offered a sign-in');

@@ -123,7 +123,12 @@ export async function openDemoStore(options: {
  */
 export async function serveDemo(
   store: DemoStore,
-  options: { loader?: EmbedderLoader; config?: Partial<AppConfig> } = {},
+  options: {
+    loader?: EmbedderLoader;
+    config?: Partial<AppConfig>;
+    /** false: serve at once, the model still loading (pages show the state before it is ready) */
+    awaitModel?: boolean;
+  } = {},
 ): Promise<DemoApp> {
   const config = { ...store.ctx.config, ...options.config };
   const ctx = { ...store.ctx, config };
@@ -135,7 +140,7 @@ export async function serveDemo(
   applyTestCsp(web);
   await web.app.listen({ port: 0, host: '127.0.0.1' });
   // Let the model finish loading, so the page's state is the steady one.
-  await web.models.get(config.model).catch(() => {});
+  if (options.awaitModel ?? true) await web.models.get(config.model).catch(() => {});
   return {
     ctx,
     web,

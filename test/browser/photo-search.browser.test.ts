@@ -121,6 +121,23 @@ describe('search by photo in chromium, with the real model and real store photos
       const scores = async (page: Page) =>
         (await page.getByTestId('score').allTextContents()).map((s) => Number(s.replace('%', '')));
       const names = (page: Page) => page.locator('[data-product-id] a.line-clamp-2').allTextContents();
+      /** The cards are the saved search's products in its order, as the API lists them. */
+      async function assertShowsSearch(page: Page): Promise<string[]> {
+        const id = new URL(page.url()).searchParams.get('image_search');
+        const shown = (await names(page)).map((n) => n.trim());
+        assert.ok(shown.length > 0, 'results shown');
+        const listed = await (
+          await fetch(`${app.base}/api/products?image_search=${id}&per_page=${shown.length}`, {
+            headers: app.viewer.headers,
+          })
+        ).json();
+        assert.deepEqual(
+          shown,
+          listed.items.map((i: { name: string }) => i.name),
+          'the search’s products, best first',
+        );
+        return shown;
+      }
 
       it('opens «По фото» and closes it with Escape, «Отмена», ✕ and a click outside', async () => {
         const page = await catalog();
@@ -233,7 +250,7 @@ describe('search by photo in chromium, with the real model and real store photos
           [...s].sort((a, b) => b - a),
           'best first',
         );
-        assert.match((await names(page))[0]!, /Asparagus/);
+        assert.match((await assertShowsSearch(page))[0]!, /Asparagus/);
         assert.match(await page.getByTestId('photo-banner').innerText(), /\d+ товар\S* по фото/);
         await assertNoHorizontalScroll(page);
         await shot(page, vp, '04-results');
@@ -445,9 +462,10 @@ describe('search by photo in chromium, with the real model and real store photos
         await page.locator('[data-product-id]').first().getByRole('button', { name: 'Похожие' }).click();
         await page.waitForURL(/image_search=/);
         assert.match(await page.getByTestId('photo-banner').innerText(), /похож\S* товар/);
+        const fromCard = await assertShowsSearch(page);
         assert.ok(
-          (await names(page)).slice(0, 3).some((n) => /Apple/.test(n)),
-          (await names(page)).join(),
+          fromCard.slice(0, 3).some((n) => /Apple/.test(n)),
+          fromCard.join(),
         );
         await shot(page, vp, '14-similar-from-card');
         const results = page.url();
@@ -455,9 +473,15 @@ describe('search by photo in chromium, with the real model and real store photos
         await page.waitForURL(/\/products\/\d+/);
         await shot(page, vp, '15-product-page');
         await assertNoHorizontalScroll(page);
+        const product = (await page.locator('h1').innerText()).trim();
         await page.getByRole('button', { name: 'Похожие' }).click();
         await page.waitForURL(/image_search=/);
-        assert.ok((await scores(page)).length > 0);
+        const fromPage = await assertShowsSearch(page);
+        assert.ok(!fromPage.includes(product), `${product} is not its own match`);
+        assert.ok(
+          fromPage.slice(0, 3).some((n) => /Apple/.test(n)),
+          fromPage.join(),
+        );
         await page.goBack();
         await page.getByTestId('back').click();
         await page.waitForURL(results);
@@ -468,9 +492,12 @@ describe('search by photo in chromium, with the real model and real store photos
         const plain = await openContext(browser, vp, { javaScriptEnabled: false, as: app.viewer });
         const page = await plain.context.newPage();
         await page.goto(`${app.base}/products?q=banana`);
+        const banana = (await names(page))[0]!.trim();
         await page.getByRole('button', { name: 'Похожие' }).first().click();
         await page.waitForURL(/image_search=/);
-        assert.ok((await scores(page)).length > 0);
+        const shown = await assertShowsSearch(page);
+        assert.ok(!shown.includes(banana), `${banana} is not its own match`);
+        assert.equal((await scores(page)).length, shown.length, 'each card with its score');
         await shot(page, vp, '16-similar-no-js');
         await plain.context.close();
         assert.deepEqual(plain.problems, []);

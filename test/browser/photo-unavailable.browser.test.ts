@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Request } from 'playwright-core';
 import { appError } from '../../src/errors/app-error.ts';
 import {
   VIEWPORTS,
   launchBrowser,
+  multipartParts,
   openContext,
   openDemoStore,
   serveDemo,
@@ -109,4 +110,80 @@ describe('when search by photo cannot work, the page says why and what fixes it'
       assert.deepEqual(problems, []);
     });
   }
+
+  it('searches at the server’s calibrated threshold when the page was shown before the model loaded', async () => {
+    await indexedStrictLinks();
+    let ready!: () => void;
+    const gate = new Promise<void>((resolve) => (ready = resolve));
+    const loading = await serveDemo(store, {
+      loader: async (id) => {
+        await gate;
+        return store.loader(id);
+      },
+      awaitModel: false,
+    });
+    const { context, problems } = await openContext(browser, VIEWPORTS[0]!, { as: loading.viewer });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${loading.base}/products`);
+      // The page knows no calibrated value yet: the slider can only show a stand-in.
+      assert.equal(await page.locator('#photo-threshold').getAttribute('value'), '0.50');
+      await page.getByRole('button', { name: 'По фото' }).click();
+      const [chooser] = await Promise.all([
+        page.waitForEvent('filechooser'),
+        page.getByTestId('drop-zone').click(),
+      ]);
+      // A catalog product's own photo: it passes any threshold, so the search is saved either way.
+      const [product] = (await store.ctx.catalog.list({ page: 1, perPage: 1 })).items;
+      const photo = await fetch(`${loading.base}/media/${product!.imageSha256}`, {
+        headers: loading.viewer.headers,
+      });
+      await chooser.setFiles({
+        name: 'product.jpg',
+        mimeType: String(photo.headers.get('content-type')),
+        buffer: Buffer.from(await photo.arrayBuffer()),
+      });
+      await page.locator('#photo-stage .cropper-crop-box').waitFor();
+      // (a route sees the request's body; a plain listener does not get one this large)
+      const sent = new Promise<Request>((resolve) =>
+        page.route('**/api/search-by-image', async (route) => {
+          resolve(route.request());
+          await route.continue();
+        }),
+      );
+      await page.getByRole('button', { name: 'Найти похожие' }).click();
+      const request = await sent;
+      ready(); // the model finishes loading while the search waits for it
+      assert.equal((await request.response())?.status(), 200, 'the search found and saved');
+      await page.waitForURL(/image_search=/);
+      assert.ok(!multipartParts(request).has('threshold'), 'no threshold of the page’s own');
+
+      const calibrated = await loading.web.search.defaultThreshold();
+      assert.ok(
+        calibrated !== undefined && calibrated !== 0.5,
+        `a calibrated value (${calibrated}) to tell apart`,
+      );
+      const id = new URL(page.url()).searchParams.get('image_search');
+      const { rows } = await loading.ctx.stores.catalog.query<{ threshold: number }>(
+        'select threshold from saved_searches where id = $1',
+        [id],
+      );
+      // (stored as real: equal to float precision)
+      assert.ok(
+        Math.abs(Number(rows[0]?.threshold) - calibrated) < 1e-6,
+        `the search ran at the server’s default ${calibrated}, not ${rows[0]?.threshold}`,
+      );
+      await page.goto(`${loading.base}/products`);
+      assert.equal(
+        await page.locator('#photo-threshold').getAttribute('value'),
+        calibrated.toFixed(2),
+        'once loaded, the slider starts at the server’s default',
+      );
+      assert.deepEqual(problems, []);
+    } finally {
+      ready();
+      await context.close();
+      await loading.close();
+    }
+  });
 });

@@ -14,7 +14,8 @@ import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createSavedSearchRepository } from '../../src/search/saved-search.repository.ts';
 import { createSearchService, type SearchService } from '../../src/search/search.service.ts';
 import { createVectorRepository, type VectorRepository } from '../../src/search/vector.repository.ts';
-import { freshServerDatabase, serverUnavailableReason, tempDir, testConfig } from '../helpers/test-env.ts';
+import { storeMatrix, type OpenedStore } from '../helpers/stores.ts';
+import { tempDir, testConfig } from '../helpers/test-env.ts';
 import { squareImage } from '../search/search.fixture.ts';
 
 const editor: Actor = { userId: 7, label: 'editor@test', address: '127.0.0.1' };
@@ -39,14 +40,12 @@ const COLOURS = {
   ],
 } as const;
 
-const serverMissing = await serverUnavailableReason();
-
-for (const store of ['embedded', 'server'] as const) {
+for (const store of await storeMatrix()) {
   describe(
-    `editing products keeps photo search, «Похожие» and the media store consistent (${store} store)`,
-    { skip: store === 'server' && serverMissing },
+    `editing products keeps photo search, «Похожие» and the media store consistent (${store.name} store)`,
+    { skip: store.skip },
     () => {
-      let schema: Awaited<ReturnType<typeof freshServerDatabase>> | undefined;
+      let opened: OpenedStore | undefined;
       let ctx: AppContext;
       let edits: ProductEditService;
       let vectors: VectorRepository;
@@ -76,8 +75,8 @@ for (const store of ['embedded', 'server'] as const) {
       };
 
       before(async () => {
-        schema = store === 'server' ? await freshServerDatabase() : undefined;
-        const config = await testConfig({ model: 'fake', ...(schema ? { databaseUrl: schema.url } : {}) });
+        opened = await store.open();
+        const config = await testConfig({ model: 'fake', ...opened.config });
         ctx = await createAppContext(config);
         vectors = createVectorRepository(ctx.stores.vectors!);
         edits = ctx.editsWith({
@@ -115,7 +114,7 @@ for (const store of ['embedded', 'server'] as const) {
       });
       after(async () => {
         await ctx?.close();
-        await schema?.drop();
+        await opened?.close();
       });
 
       it('finds each product by its photo before any change', async () => {

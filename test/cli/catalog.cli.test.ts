@@ -6,7 +6,8 @@ import { createAppContext } from '../../src/app/app.context.ts';
 import { loadConfig } from '../../src/config/config.load.ts';
 import { writeFixtureCatalog } from '../catalog/catalog.fixture.ts';
 import { lastJsonLine, runCli } from '../helpers/run-cli.ts';
-import { groceryDir, tempDir } from '../helpers/test-env.ts';
+import { startServe } from '../helpers/serve-process.ts';
+import { groceryDir, mobilenetDir, tempDir } from '../helpers/test-env.ts';
 
 describe('vitrina CLI (catalog)', () => {
   it('says in one line which host is unreachable and exits 1', async () => {
@@ -78,12 +79,27 @@ describe('vitrina CLI (catalog)', () => {
 
   it('refuses a second process on the same embedded database with a clear message', async () => {
     const dataDir = await tempDir();
-    await fs.mkdir(path.join(dataDir, 'db'), { recursive: true });
-    // A live pid holding the lock: this test process.
-    await fs.writeFile(path.join(dataDir, 'db', '.vitrina.lock'), String(process.pid));
-    const r = await runCli(['import', 'x.csv'], { DATA_DIR: dataDir });
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, new RegExp(`in use by another vitrina process \\(pid ${process.pid}\\)`));
+    const file = path.join(dataDir, 'one.csv');
+    await fs.writeFile(file, 'sku,name\nL-1,Lock test\n');
+    const env = {
+      DATA_DIR: dataDir,
+      INDEX_ON_START: '0',
+      DEMO_ON_EMPTY: '0',
+      MODEL: 'mobilenetv2-int8',
+      MODEL_DIR: mobilenetDir,
+    };
+    const serving = await startServe(env);
+    try {
+      await serving.waitFor(/listening on/, 120_000);
+      const refused = await runCli(['import', file], env);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, new RegExp(`in use by another vitrina process \\(pid ${serving.pid}\\)`));
+      // stopped cleanly, the server hands the database back
+      await serving.stop();
+      await assert.rejects(fs.access(path.join(dataDir, 'db', '.vitrina.lock')), { code: 'ENOENT' });
+    } finally {
+      await serving.stop();
+    }
   });
 
   it('explains where to get the demo dataset when it is missing', async () => {

@@ -23,6 +23,7 @@ export async function startServe(env: Record<string, string | undefined>) {
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return {
+    pid: child.pid!,
     base: `http://127.0.0.1:${port}`,
     log: () => log,
     /** resolves when the terminal output matches; fails if the process ends first or time runs out */

@@ -12,19 +12,18 @@ import { createIndexer } from '../../src/indexer/indexer.service.ts';
 import { resolveServingModel } from '../../src/search/active-model.ts';
 import { createModelProvider } from '../../src/search/model.provider.ts';
 import { createVectorRepository, type VectorRepository } from '../../src/search/vector.repository.ts';
-import { freshServerDatabase, serverUnavailableReason, tempDir, testConfig } from '../helpers/test-env.ts';
+import { storeMatrix, type OpenedStore } from '../helpers/stores.ts';
+import { tempDir, testConfig } from '../helpers/test-env.ts';
 import { squareImage } from '../search/search.fixture.ts';
 
 const editor: Actor = { userId: 3, label: 'editor@test', address: null };
 
-const serverMissing = await serverUnavailableReason();
-
-for (const store of ['embedded', 'server'] as const) {
+for (const store of await storeMatrix()) {
   describe(
-    `indexing status, retry, reindex and the serving model (${store} store)`,
-    { skip: store === 'server' && serverMissing },
+    `indexing status, retry, reindex and the serving model (${store.name} store)`,
+    { skip: store.skip },
     () => {
-      let schema: Awaited<ReturnType<typeof freshServerDatabase>> | undefined;
+      let opened: OpenedStore | undefined;
       let ctx: AppContext;
       let vectors: VectorRepository;
       let status: IndexStatusService;
@@ -46,8 +45,8 @@ for (const store of ['embedded', 'server'] as const) {
         }).run();
 
       before(async () => {
-        schema = store === 'server' ? await freshServerDatabase() : undefined;
-        const config = await testConfig({ model: 'fake', ...(schema ? { databaseUrl: schema.url } : {}) });
+        opened = await store.open();
+        const config = await testConfig({ model: 'fake', ...opened.config });
         ctx = await createAppContext(config);
         vectors = createVectorRepository(ctx.stores.vectors!);
         const dir = await tempDir();
@@ -79,7 +78,7 @@ for (const store of ['embedded', 'server'] as const) {
       });
       after(async () => {
         await ctx?.close();
-        await schema?.drop();
+        await opened?.close();
       });
 
       it('before indexing: everything pending for the configured model, nothing serves', async () => {

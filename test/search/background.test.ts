@@ -20,6 +20,7 @@ import { createVectorRepository } from '../../src/search/vector.repository.ts';
 import { createWebApp, type WebApp } from '../../src/web/web.app.ts';
 import { signedInClient, type TestClient } from '../helpers/auth-client.ts';
 import { multipart } from '../helpers/multipart.ts';
+import { storeMatrix, type OpenedStore } from '../helpers/stores.ts';
 import { tempDir, testConfig } from '../helpers/test-env.ts';
 import { squareImage, writeSearchCatalog } from './search.fixture.ts';
 
@@ -86,83 +87,94 @@ describe('background gallery files', () => {
  * margin calibrated, each search's threshold from its own gallery neighbours, the closest few on
  * request, and the page saying so.
  */
-describe('"nothing similar" from a background gallery, through the API', () => {
-  let ctx: AppContext;
-  let web: WebApp;
-  let viewer: TestClient;
+for (const store of await storeMatrix())
+  describe(
+    `"nothing similar" from a background gallery, through the API (${store.name} store)`,
+    { skip: store.skip },
+    () => {
+      let opened: OpenedStore;
+      let ctx: AppContext;
+      let web: WebApp;
+      let viewer: TestClient;
 
-  before(async () => {
-    const galleryDir = await tempDir();
-    // unrelated things: colours and layouts the catalog (red and blue squares) does not have
-    for (let i = 0; i < 40; i++) {
-      const fg = { r: (i * 53) % 200, g: 120 + ((i * 37) % 130), b: (i * 91) % 120 };
-      const bg = { r: 30 + ((i * 17) % 200), g: (i * 29) % 90, b: 60 + ((i * 71) % 190) };
-      await fs.writeFile(path.join(galleryDir, `g${i}.png`), await squareImage(fg, bg, 64 + (i % 4) * 16));
-    }
-    const config = await testConfig({ model: 'fake', backgroundDir: galleryDir });
-    ctx = await createAppContext(config);
-    await ctx.importer.importFile(await writeSearchCatalog(await tempDir()));
-    const fake = createFakeEmbedder({ id: 'fake' });
-    const vectors = createVectorRepository(ctx.stores.vectors!);
-    const summary = await createIndexer({
-      catalog: ctx.repository,
-      vectors,
-      media: ctx.media,
-      embedder: fake,
-      exclusive: true,
-      background: backgroundFor(config, vectors),
-    }).run();
-    assert.equal(summary.background?.embedded, 40);
-    assert.ok(summary.background!.images > BACKGROUND_K);
-    assert.equal(typeof summary.background!.margin, 'number');
-    const models = createModelProvider(config, async () => fake);
-    web = await createWebApp(ctx, { logger: false, models, indexOnStart: false });
-    viewer = await signedInClient(web.app, ctx);
-  });
-  after(async () => {
-    await web?.close();
-    await ctx?.close();
-  });
+      before(async () => {
+        const galleryDir = await tempDir();
+        // unrelated things: colours and layouts the catalog (red and blue squares) does not have
+        for (let i = 0; i < 40; i++) {
+          const fg = { r: (i * 53) % 200, g: 120 + ((i * 37) % 130), b: (i * 91) % 120 };
+          const bg = { r: 30 + ((i * 17) % 200), g: (i * 29) % 90, b: 60 + ((i * 71) % 190) };
+          await fs.writeFile(
+            path.join(galleryDir, `g${i}.png`),
+            await squareImage(fg, bg, 64 + (i % 4) * 16),
+          );
+        }
+        opened = await store.open();
+        const config = await testConfig({ ...opened.config, model: 'fake', backgroundDir: galleryDir });
+        ctx = await createAppContext(config);
+        await ctx.importer.importFile(await writeSearchCatalog(await tempDir()));
+        const fake = createFakeEmbedder({ id: 'fake' });
+        const vectors = createVectorRepository(ctx.stores.vectors!);
+        const summary = await createIndexer({
+          catalog: ctx.repository,
+          vectors,
+          media: ctx.media,
+          embedder: fake,
+          exclusive: vectors.db.kind === 'embedded',
+          background: backgroundFor(config, vectors),
+        }).run();
+        assert.equal(summary.background?.embedded, 40);
+        assert.ok(summary.background!.images > BACKGROUND_K);
+        assert.equal(typeof summary.background!.margin, 'number');
+        const models = createModelProvider(config, async () => fake);
+        web = await createWebApp(ctx, { logger: false, models, indexOnStart: false });
+        viewer = await signedInClient(web.app, ctx);
+      });
+      after(async () => {
+        await web?.close();
+        await ctx?.close();
+        await opened?.close();
+      });
 
-  const post = (parts: Parameters<typeof multipart>[0]) => {
-    const body = multipart(parts);
-    return viewer.inject({ method: 'POST', url: '/api/search-by-image', ...body });
-  };
+      const post = (parts: Parameters<typeof multipart>[0]) => {
+        const body = multipart(parts);
+        return viewer.inject({ method: 'POST', url: '/api/search-by-image', ...body });
+      };
 
-  it('shows the matching products of an in-catalog photo, under its own threshold', async () => {
-    const photo = await squareImage({ r: 210, g: 30, b: 20 }, { r: 250, g: 250, b: 250 }, 128, 'jpeg');
-    const res = await post([{ name: 'image', value: photo, filename: 'red.jpg' }]);
-    assert.equal(res.statusCode, 200, res.body);
-    assert.equal(res.json().nothing_similar, undefined);
-    const list = await viewer.get(`/api${res.json().redirect}`);
-    assert.match(list.json().items[0].name, /^Red thing/);
-  });
+      it('shows the matching products of an in-catalog photo, under its own threshold', async () => {
+        const photo = await squareImage({ r: 210, g: 30, b: 20 }, { r: 250, g: 250, b: 250 }, 128, 'jpeg');
+        const res = await post([{ name: 'image', value: photo, filename: 'red.jpg' }]);
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal(res.json().nothing_similar, undefined);
+        const list = await viewer.get(`/api${res.json().redirect}`);
+        assert.match(list.json().items[0].name, /^Red thing/);
+      });
 
-  it('says «nothing similar» for an unrelated photo, and gives the closest few only when asked', async () => {
-    const unrelated = await squareImage({ r: 40, g: 200, b: 60 }, { r: 150, g: 20, b: 200 }, 128, 'jpeg');
-    const refused = await post([{ name: 'image', value: unrelated, filename: 'x.jpg' }]);
-    assert.equal(refused.statusCode, 404, refused.body);
-    assert.equal(refused.json().code, 'NO_MATCH');
-    assert.match(refused.json().message, /Похожих товаров не найдено/);
+      it('says «nothing similar» for an unrelated photo, and gives the closest few only when asked', async () => {
+        const unrelated = await squareImage({ r: 40, g: 200, b: 60 }, { r: 150, g: 20, b: 200 }, 128, 'jpeg');
+        const refused = await post([{ name: 'image', value: unrelated, filename: 'x.jpg' }]);
+        assert.equal(refused.statusCode, 404, refused.body);
+        assert.equal(refused.json().code, 'NO_MATCH');
+        assert.match(refused.json().message, /Похожих товаров не найдено/);
 
-    const closest = await post([
-      { name: 'image', value: unrelated, filename: 'x.jpg' },
-      { name: 'closest', value: '1' },
-    ]);
-    assert.equal(closest.statusCode, 200, closest.body);
-    assert.equal(closest.json().nothing_similar, true);
-    assert.ok(closest.json().count >= 1 && closest.json().count <= 5, closest.body);
-    const page = await viewer.get(closest.json().redirect);
-    assert.match(page.body, /Похожих товаров не найдено\. Может быть, вы искали:/);
-  });
+        const closest = await post([
+          { name: 'image', value: unrelated, filename: 'x.jpg' },
+          { name: 'closest', value: '1' },
+        ]);
+        assert.equal(closest.statusCode, 200, closest.body);
+        assert.equal(closest.json().nothing_similar, true);
+        assert.ok(closest.json().count >= 1 && closest.json().count <= 5, closest.body);
+        const page = await viewer.get(closest.json().redirect);
+        assert.match(page.body, /Похожих товаров не найдено\. Может быть, вы искали:/);
+      });
 
-  it('keeps an explicit threshold a plain cosine cut-off', async () => {
-    const unrelated = await squareImage({ r: 40, g: 200, b: 60 }, { r: 150, g: 20, b: 200 }, 128, 'jpeg');
-    const res = await post([
-      { name: 'image', value: unrelated, filename: 'x.jpg' },
-      { name: 'threshold', value: '-1' },
-    ]);
-    assert.equal(res.statusCode, 200, res.body);
-    assert.equal(res.json().count, 40);
-  });
-});
+      it('keeps an explicit threshold a plain cosine cut-off', async () => {
+        const unrelated = await squareImage({ r: 40, g: 200, b: 60 }, { r: 150, g: 20, b: 200 }, 128, 'jpeg');
+        const res = await post([
+          { name: 'image', value: unrelated, filename: 'x.jpg' },
+          { name: 'threshold', value: '-1' },
+        ]);
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal(res.json().count, 40);
+      });
+    },
+  );

@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import { progressForCli } from '../../embedding/download.progress.ts';
 import { createEmbedder } from '../../embedding/embedder.factory.ts';
 import { getModelEntry } from '../../embedding/model.registry.ts';
-import { appError, isAppError } from '../../errors/app-error.ts';
-import { parseCliArgs } from '../cli.args.ts';
+import { appError } from '../../errors/app-error.ts';
+import { MODEL_OPTIONS, parseCliArgs, reportingAppErrors } from '../cli.args.ts';
 import type { CliCommand } from '../cli.types.ts';
 
 const USAGE = 'embed <image-or-text> [--model M] [--json]';
@@ -18,13 +18,9 @@ export function createEmbedCommand(deps: EmbedCommandDeps = { createEmbedder }):
     name: 'embed',
     usage: USAGE,
     summary: 'print the embedding vector of an image file or of a text',
-    async run(argv, { config, io }) {
-      try {
-        const { values, positionals } = parseCliArgs(
-          argv,
-          { model: { type: 'string', short: 'm' }, json: { type: 'boolean', default: false } },
-          USAGE,
-        );
+    run: (argv, { config, io }) =>
+      reportingAppErrors(io, async () => {
+        const { values, positionals } = parseCliArgs(argv, MODEL_OPTIONS, USAGE);
         const [input, ...extra] = positionals;
         if (input === undefined || extra.length > 0) {
           throw appError('CLI_USAGE', {
@@ -55,12 +51,7 @@ export function createEmbedCommand(deps: EmbedCommandDeps = { createEmbedder }):
         } finally {
           await embedder.close();
         }
-      } catch (error) {
-        if (!isAppError(error)) throw error;
-        io.err(error.message);
-        return 1;
-      }
-    },
+      }),
   };
 }
 

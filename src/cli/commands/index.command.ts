@@ -54,6 +54,7 @@ export const indexCommand: CliCommand = {
         media: ctx.media,
         embedder,
         exclusive: ctx.stores.vectors.kind === 'embedded',
+        leaseSeconds: config.indexLeaseSeconds,
         background: backgroundFor(config, vectors),
         onProgress: createIndexProgressReporter(
           { isTty: io.isTty, write: (s) => process.stderr.write(s) },

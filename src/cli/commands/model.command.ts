@@ -2,8 +2,8 @@ import type { AppConfig } from '../../config/config.schema.ts';
 import { formatBytes, progressForCli } from '../../embedding/download.progress.ts';
 import { locateModelFiles, resolveModelFiles, type FileLocation } from '../../embedding/model.files.ts';
 import { getModelEntry, type ModelEntry } from '../../embedding/model.registry.ts';
-import { appError, isAppError } from '../../errors/app-error.ts';
-import { parseCliArgs } from '../cli.args.ts';
+import { appError } from '../../errors/app-error.ts';
+import { MODEL_OPTIONS, parseCliArgs, reportingAppErrors } from '../cli.args.ts';
 import type { CliCommand, CliIo } from '../cli.types.ts';
 
 const USAGE = 'model pull|info [--model M] [--json]';
@@ -18,13 +18,9 @@ export function createModelCommand(deps: ModelCommandDeps = { getModelEntry }): 
     name: 'model',
     usage: USAGE,
     summary: 'download the model files ahead of time (pull) or show where they come from (info)',
-    async run(argv, { config, io }) {
-      try {
-        const { values, positionals } = parseCliArgs(
-          argv,
-          { model: { type: 'string', short: 'm' }, json: { type: 'boolean', default: false } },
-          USAGE,
-        );
+    run: (argv, { config, io }) =>
+      reportingAppErrors(io, async () => {
+        const { values, positionals } = parseCliArgs(argv, MODEL_OPTIONS, USAGE);
         const [action, ...extra] = positionals;
         if ((action !== 'pull' && action !== 'info') || extra.length > 0) {
           const problem = action ? `Unknown action "${positionals.join(' ')}".` : 'Missing action.';
@@ -34,12 +30,7 @@ export function createModelCommand(deps: ModelCommandDeps = { getModelEntry }): 
         return action === 'pull'
           ? await pull(config, entry, io, values.json)
           : await info(config, entry, io, values.json);
-      } catch (error) {
-        if (!isAppError(error)) throw error;
-        io.err(error.message);
-        return 1;
-      }
-    },
+      }),
   };
 }
 

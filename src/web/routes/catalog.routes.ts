@@ -8,6 +8,7 @@ import type { IndexStatus } from '../../indexer/index.job.ts';
 import { pickLang } from '../../i18n/i18n.lang.ts';
 import { translator } from '../../i18n/i18n.translate.ts';
 import type { PhotoAvailability } from '../../search/photo-availability.ts';
+import type { ProductList } from '../../search/search.service.ts';
 import {
   parseOrThrow,
   parsePageQuery,
@@ -58,16 +59,7 @@ const knownOnly = (query: unknown) =>
 export interface ListDeps {
   ctx: AppContext;
   /** resolves image_search ids; provided by the photo-search feature */
-  listProducts(query: ProductListQuery): Promise<{
-    result: ProductPage;
-    photoSearch?: {
-      id: string;
-      kind: string;
-      count: number;
-      queryImageUrl: string | null;
-      nothingSimilar?: boolean;
-    };
-  }>;
+  listProducts(query: ProductListQuery): Promise<ProductList>;
   /** whether «По фото» and «Похожие» can be used now, and why not */
   photoAvailability(): Promise<PhotoAvailability>;
   photoThreshold?: (() => Promise<number | undefined>) | undefined;

@@ -5,6 +5,7 @@ import type { CatalogService } from '../../catalog/catalog.service.ts';
 import type { AppConfig } from '../../config/config.schema.ts';
 import { appError, isAppError, type AppError } from '../../errors/app-error.ts';
 import { looksLikeImage } from '../../images/images.probe.ts';
+import { FIELDS } from '../../import/column.mapping.ts';
 import type { IndexStatusService } from '../../indexer/index-status.service.ts';
 import { readMultipartForm } from '../multipart.form.ts';
 import { actorOf, allow } from '../../auth/auth.plugin.ts';
@@ -17,16 +18,8 @@ const imageParams = idParams.extend({
   imageId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
 });
 const MAX_PHOTOS_PER_POST = 10;
-const FORM_FIELDS = [
-  'sku',
-  'name',
-  'description',
-  'category',
-  'supplier',
-  'price',
-  'currency',
-  'attributes',
-] as const;
+/** the product's fields as the edit form sends them: photos come as files, attributes as text */
+const FORM_FIELDS = [...FIELDS.filter((f) => f !== 'images'), 'attributes'];
 
 /** Notices after a redirect: only these keys, so a link cannot put words on the page. */
 const NOTICES = {

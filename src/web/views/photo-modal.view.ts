@@ -4,6 +4,7 @@ import type { WordKey } from '../../i18n/i18n.words.ts';
 import type { PhotoAvailability } from '../../search/photo-availability.ts';
 import { html } from '../html.ts';
 import type { LayoutOptions, PageContext } from './layout.view.ts';
+import { photoIcon } from './icons.view.ts';
 
 /** The words photo-search.js shows; it reads them from the page's data island. */
 const SCRIPT_WORDS = [
@@ -104,18 +105,7 @@ export function photoModal(ctx: PageContext, options: { threshold: number; uploa
               class="group hidden cursor-pointer flex-col items-center justify-center gap-2 rounded-xl border-2 border-dashed border-slate-300 px-6 py-10 text-center transition duration-150 hover:border-violet-400 hover:bg-violet-50/50 focus:outline-none focus:ring-4 focus:ring-violet-200 sm:flex"
               data-testid="drop-zone"
             >
-              <svg
-                viewBox="0 0 24 24"
-                class="h-10 w-10 text-violet-500"
-                fill="none"
-                stroke="currentColor"
-                stroke-width="1.5"
-                aria-hidden="true"
-              >
-                <rect x="3" y="4" width="18" height="16" rx="2" />
-                <circle cx="9" cy="10" r="2" />
-                <path d="m21 16-5-5-9 9" />
-              </svg>
+              ${photoIcon({ class: 'h-10 w-10 text-violet-500', strokeWidth: '1.5' })}
               <span class="drop-idle text-sm font-medium text-slate-700">${t('photoDrop')}</span>
               <span class="drop-release text-base font-semibold text-violet-800"
                 >${t('photoDropRelease')}</span

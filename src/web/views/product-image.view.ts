@@ -1,6 +1,7 @@
 import { html } from '../html.ts';
 import { thumbUrl } from '../thumbnails.ts';
 import type { PageContext } from './layout.view.ts';
+import { photoIcon } from './icons.view.ts';
 
 /**
  * A product photo at the size the page shows it: a thumbnail for 1x screens and one twice as
@@ -26,18 +27,7 @@ export function productImage(
       role="img"
       aria-label="${ctx.t('noPhoto')}"
     >
-      <svg
-        viewBox="0 0 24 24"
-        class="h-12 w-12"
-        fill="none"
-        stroke="currentColor"
-        stroke-width="1.5"
-        aria-hidden="true"
-      >
-        <rect x="3" y="4" width="18" height="16" rx="2" />
-        <circle cx="9" cy="10" r="2" />
-        <path d="m21 16-5-5-9 9" />
-      </svg>
+      ${photoIcon({ class: 'h-12 w-12', strokeWidth: '1.5' })}
     </div>`;
   }
   const { size, natural } = options;

@@ -10,6 +10,7 @@ import { DISPLAY_SIZES } from '../thumbnails.ts';
 import { layout, localHref, type PageContext } from './layout.view.ts';
 import { photoModal, photoModalAssets, photoUnavailableReason } from './photo-modal.view.ts';
 import { productImage } from './product-image.view.ts';
+import { photoIcon } from './icons.view.ts';
 
 export interface PhotoSearchBanner {
   id: string;
@@ -127,19 +128,7 @@ function searchBar(ctx: PageContext, view: ProductsView) {
         data-testid="photo-open"
         class="inline-flex flex-1 items-center justify-center gap-2 rounded-xl px-5 py-3 font-medium shadow-sm transition focus:outline-none focus:ring-4 focus:ring-violet-200 sm:flex-none ${off ? 'cursor-not-allowed bg-slate-200 text-slate-500' : 'bg-violet-600 text-white hover:bg-violet-700'}"
       >
-        <svg
-          viewBox="0 0 24 24"
-          class="h-5 w-5"
-          fill="none"
-          stroke="currentColor"
-          stroke-width="2"
-          aria-hidden="true"
-        >
-          <rect x="3" y="4" width="18" height="16" rx="2" />
-          <circle cx="9" cy="10" r="2" />
-          <path d="m21 16-5-5-9 9" />
-        </svg>
-        ${t('byPhoto')}
+        ${photoIcon({ class: 'h-5 w-5', strokeWidth: '2' })} ${t('byPhoto')}
       </button>
     </form>
     ${

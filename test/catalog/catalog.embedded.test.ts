@@ -1,4 +1,0 @@
-import { testConfig } from '../helpers/test-env.ts';
-import { catalogSuite } from './catalog.suite.ts';
-
-catalogSuite('embedded PGlite', () => testConfig());
