@@ -145,6 +145,20 @@ export function createCatalogRepository(db: Db) {
       return rows[0]!.n;
     },
 
+    /**
+     * How many images products have: the 95th percentile and the largest, over products with any.
+     * Photo search sizes its kNN by it (several images of one product take several neighbours).
+     */
+    async imagesPerProduct(): Promise<{ products: number; p95: number; max: number }> {
+      const { rows } = await db.query<{ products: number; p95: number | null; max: number | null }>(
+        `select count(*)::int as products,
+                percentile_disc(0.95) within group (order by n)::int as p95, max(n)::int as max
+         from (select count(*) as n from product_images group by product_id) per_product`,
+      );
+      const r = rows[0]!;
+      return { products: r.products, p95: r.p95 ?? 0, max: r.max ?? 0 };
+    },
+
     /** Every catalog image, for the indexer to diff against the vector store. */
     async imageRefs(): Promise<{ imageId: number; productId: number; sha256: string }[]> {
       const { rows } = await db.query<{ imageId: number; productId: number; sha256: string }>(

@@ -36,6 +36,7 @@ export function createCatalogService({ repository }: { repository: CatalogReposi
     get: (id: number): Promise<ProductDetail | null> => repository.get(id),
     facets: () => repository.facets(),
     count: () => repository.countProducts(),
+    imagesPerProduct: () => repository.imagesPerProduct(),
   };
 }
 

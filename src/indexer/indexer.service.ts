@@ -39,6 +39,12 @@ export interface IndexSummary {
 }
 
 /**
+ * Vectors one run writes between ANALYZEs, so the planner's row counts follow a large set being
+ * written (the embedded store has no autovacuum to do it).
+ */
+const ANALYZE_EVERY = 10_000;
+
+/**
  * Embeds every catalog image lacking a current vector for the embedder's model. Work is claimed
  * from a queue in the vector store in batches; the next batch is claimed and decoded while the
  * model runs the current one, so both cores stay busy.
@@ -124,9 +130,15 @@ export function createIndexer(deps: {
     // while the model runs batch n. Writing alone costs ~3 ms per 1280-d vector in the embedded
     // store (text parsing in WASM), as much as a MobileNet forward pass.
     let saving: Promise<void> = Promise.resolve();
+    let sinceAnalyze = 0;
     const save = async (items: { task: ClaimedTask; vector: Float32Array }[]) => {
       await vectors.saveVectors(model, embedder.info.dim, items);
       embedded += items.length;
+      sinceAnalyze += items.length;
+      if (sinceAnalyze >= ANALYZE_EVERY) {
+        sinceAnalyze = 0;
+        await vectors.analyzeEmbeddings();
+      }
       report();
     };
     try {
@@ -161,6 +173,9 @@ export function createIndexer(deps: {
     const after = await vectors.counts(model);
     if (after.pending === 0 && after.embedded > 0) {
       await vectors.ensureIndex(model, embedder.info.dim);
+      // the kNN plan rests on these statistics (vector.repository.ts); a store indexed before they
+      // were kept gets them on its next run even when nothing new was embedded
+      await vectors.analyzeEmbeddings({ ifMissing: embedded === 0 });
       if (embedded > 0 || !(await vectors.calibration(model)))
         await vectors.calibrate(model, embedder.info.dim);
       await vectors.markComplete(model);

@@ -10,12 +10,13 @@ import type { Background } from './background.service.ts';
 import { frameQuery } from './query-framing.ts';
 import { queryThumbnail, validateQueryImage } from './query-image.ts';
 import type { SavedMatch, SavedSearch, SavedSearchRepository, SaveInput } from './saved-search.repository.ts';
-import type { ImageNeighbor, VectorRepository } from './vector.repository.ts';
+import { MAX_KNN, type ImageNeighbor, type VectorRepository } from './vector.repository.ts';
 
 export const MAX_RESULTS = 50;
 /** «может быть, вы искали»: how many of the closest products a search with nothing similar shows on request */
 export const CLOSEST_FEW = 5;
-const NEIGHBORS = 400; // images fetched before grouping by product: several images per product are common
+/** how long the catalog's images-per-product figure sizes the kNN before it is read again */
+const KNN_SIZE_TTL_MS = 60_000;
 const QUERY_CACHE_SIZE = 500;
 /** how many text matches take part in text → image fusion */
 const FUSION_DEPTH = 500;
@@ -83,6 +84,20 @@ export function createSearchService(deps: {
   const limits = { maxPixels: deps.maxImagePixels };
   const queryCache = new Map<string, Float32Array>();
   const calibrations = new Map<string, { value: number; at: number }>();
+  let knnSize: { value: number; at: number } | null = null;
+
+  /**
+   * Images fetched before grouping by product, from the catalog's images per product (neighborsFor).
+   * Read at most once a minute, like the calibration; an empty catalog is not remembered, so the
+   * first import counts at once.
+   */
+  async function neighborCount(): Promise<number> {
+    if (knnSize && knnSize.at > Date.now() - KNN_SIZE_TTL_MS) return knnSize.value;
+    const stats = await catalog.imagesPerProduct();
+    const value = neighborsFor(stats);
+    knnSize = stats.products > 0 ? { value, at: Date.now() } : null;
+    return value;
+  }
 
   function requireVectors(): VectorRepository {
     if (!deps.vectors) {
@@ -147,7 +162,12 @@ export function createSearchService(deps: {
         ? await defaultThresholdFor(model, embedder)
         : await defaultThresholdOf(model, embedder, query);
     const t = threshold ?? queryThreshold;
-    const neighbors = await requireVectors().nearestImages(model, embedder.info.dim, query, NEIGHBORS);
+    const neighbors = await requireVectors().nearestImages(
+      model,
+      embedder.info.dim,
+      query,
+      await neighborCount(),
+    );
     let matches = bestPerProduct(neighbors, t);
     const nothingSimilar = matches.length === 0;
     if (nothingSimilar && options.closest)
@@ -165,7 +185,7 @@ export function createSearchService(deps: {
   }
 
   async function rank(model: string, dim: number, query: Float32Array, threshold: number, exclude?: number) {
-    const neighbors = await requireVectors().nearestImages(model, dim, query, NEIGHBORS);
+    const neighbors = await requireVectors().nearestImages(model, dim, query, await neighborCount());
     return bestPerProduct(neighbors, threshold, exclude);
   }
 
@@ -349,6 +369,16 @@ export function reciprocalRankFusion(rankings: number[][], k = 60): { productId:
   return [...scores.entries()]
     .map(([productId, score]) => ({ productId, score }))
     .sort((a, b) => b.score - a.score || a.productId - b.productId);
+}
+
+/**
+ * k for the kNN so that grouping by product can still fill MAX_RESULTS products when each brings up
+ * to the catalog's 95th percentile of images per product (one with more takes more of the k and
+ * leaves room for fewer others); one product more for «похожие», which drops the product asked
+ * about. Bounded by MAX_KNN: docs/bench-search.md says what k costs.
+ */
+export function neighborsFor(stats: { p95: number }): number {
+  return Math.min(MAX_KNN, (MAX_RESULTS + 1) * Math.max(1, Math.ceil(stats.p95)));
 }
 
 export function bestPerProduct(

@@ -37,6 +37,35 @@ const safeName = (model: string) => model.replace(/[^a-z0-9]+/gi, '_').toLowerCa
 /** index builds and whole-catalog queue syncs outlast any request's statement timeout (DB_STATEMENT_TIMEOUT_MS) */
 const MAINTENANCE = { unbounded: true };
 
+/** The name ensureIndex gives the model's HNSW index (plans name it). */
+export const vectorIndexName = (model: string) => `image_embeddings_hnsw_${safeName(model)}`;
+
+const knnLimit = (k: number) => Math.max(1, Math.min(MAX_KNN, Math.floor(k)));
+
+/**
+ * SET LOCAL, so nothing leaks into the session for other queries. ef_search at twice k keeps recall
+ * at larger k. No JIT: on a server it compiled the old exact-scan plan for 50 of its 80 ms, and an
+ * index scan of k rows has nothing worth compiling.
+ */
+const knnSettings = (limit: number) =>
+  `set local hnsw.ef_search = ${Math.max(64, Math.min(1000, limit * 2))}; set local jit = off`;
+
+/**
+ * The inner ORDER BY is the distance alone, which the HNSW index (partial per model, on the cast
+ * to the model's dimension) satisfies by itself: with `, image_id` in it the planner could only
+ * scan every row of the model and top-N sort them. The tie-break sorts the k rows afterwards.
+ */
+function knnStatement(dim: number): string {
+  const d = Number(dim);
+  return `select image_id as "imageId", product_id as "productId", 1 - distance as similarity
+     from (select image_id, product_id, embedding::vector(${d}) <=> $2::vector(${d}) as distance
+           from image_embeddings
+           where model = $1
+           order by embedding::vector(${d}) <=> $2::vector(${d})
+           limit $3) nearest
+     order by distance, image_id`;
+}
+
 /** Every statement against the vector store: embeddings, the indexing queue, the active model. */
 export function createVectorRepository(db: Db) {
   return {
@@ -195,7 +224,7 @@ export function createVectorRepository(db: Db) {
         // 35.6 s at PGlite's default, 21.4 s at 1 GB; docs/bench-index.md); only for this statement
         await tx.query(`set local maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
         await tx.query(
-          `create index if not exists image_embeddings_hnsw_${safeName(model)} on image_embeddings
+          `create index if not exists ${vectorIndexName(model)} on image_embeddings
            using hnsw ((embedding::vector(${Number(dim)})) vector_cosine_ops) where model = '${model.replace(/'/g, "''")}'`,
         );
       }, MAINTENANCE);
@@ -351,8 +380,8 @@ export function createVectorRepository(db: Db) {
     },
 
     /**
-     * Cosine kNN through the model's HNSW index. ef_search is raised inside the transaction
-     * (SET LOCAL) so recall holds at larger k without changing the session for other queries.
+     * Cosine kNN through the model's HNSW index, closest first, ties by image_id. The index alone
+     * produces the order (see knnStatement); the k rows it returns are then sorted with the tie-break.
      */
     async nearestImages(
       model: string,
@@ -360,29 +389,57 @@ export function createVectorRepository(db: Db) {
       query: Float32Array,
       k: number,
     ): Promise<ImageNeighbor[]> {
-      const limit = Math.max(1, Math.min(MAX_KNN, Math.floor(k)));
+      const limit = knnLimit(k);
       return db.transaction(async (tx) => {
-        // Without statistics (the embedded store never runs ANALYZE) the planner priced an exact scan
-        // of all the model's rows + sort below the HNSW scan for k=400: 200+ ms instead of a few ms at
-        // 13,350 images (docs/bench-search.md). Ruling out the bitmap and sequential scans leaves the
-        // index whenever it exists; without one (a set still being indexed) the scan is exact anyway.
-        // enable_sort off too: for 1280-d MobileNet it still preferred a btree scan + full sort
-        // (229 ms) to the HNSW scan + incremental sort on image_id (~31 ms).
-        await tx.query(
-          `set local hnsw.ef_search = ${Math.max(64, Math.min(1000, limit * 2))};
-           set local enable_bitmapscan = off; set local enable_seqscan = off; set local enable_sort = off`,
-        );
-        const { rows } = await tx.query<ImageNeighbor>(
-          `select image_id as "imageId", product_id as "productId",
-                  1 - (embedding::vector(${Number(dim)}) <=> $2::vector(${Number(dim)})) as similarity
-           from image_embeddings
-           where model = $1
-           order by embedding::vector(${Number(dim)}) <=> $2::vector(${Number(dim)}), image_id
-           limit $3`,
-          [model, toVectorText(query), limit],
-        );
+        await tx.query(knnSettings(limit));
+        const { rows } = await tx.query<ImageNeighbor>(knnStatement(dim), [
+          model,
+          toVectorText(query),
+          limit,
+        ]);
         return rows;
       });
+    },
+
+    /**
+     * The plan of nearestImages' own statement, under its own settings (EXPLAIN, or EXPLAIN ANALYZE
+     * when asked): tests and benchmarks read the real statement, not a copy of it.
+     */
+    async explainNearestImages(
+      model: string,
+      dim: number,
+      query: Float32Array,
+      k: number,
+      options: { analyze?: boolean } = {},
+    ): Promise<string[]> {
+      const limit = knnLimit(k);
+      const how = options.analyze ? 'analyze, costs off, timing off, summary off' : 'costs off';
+      return db.transaction(async (tx) => {
+        await tx.query(knnSettings(limit));
+        const { rows } = await tx.query<{ 'QUERY PLAN': string }>(`explain (${how}) ${knnStatement(dim)}`, [
+          model,
+          toVectorText(query),
+          limit,
+        ]);
+        return rows.map((r) => r['QUERY PLAN']);
+      });
+    },
+
+    /**
+     * Fresh planner statistics for the vectors after bulk writes. The embedded store has no
+     * autovacuum, so without this its planner guesses 0.5% of the table per model. With
+     * `ifMissing`, only when the table has never been analyzed (a store indexed before this existed).
+     */
+    async analyzeEmbeddings(options: { ifMissing?: boolean } = {}) {
+      if (options.ifMissing) {
+        const { rows } = await db.query<{ has: boolean }>(
+          `select exists (select 1 from pg_stats where schemaname = current_schema()
+                            and tablename = 'image_embeddings' and attname = 'model') as has`,
+        );
+        if (rows[0]?.has) return;
+      }
+      // a large table's ANALYZE outlasts a request's statement limit; it is maintenance
+      await db.transaction((tx) => tx.query('analyze image_embeddings'), MAINTENANCE);
     },
 
     // ── catalog changes and the indexing page ──────────────────────────────────────────────

@@ -352,7 +352,7 @@ for (const store of await storeMatrix())
       assert.equal(notMultipart.statusCode, 415);
       assert.deepEqual(
         (await get('/api/health')).json(),
-        { status: 'ok', catalog: 'ok', vector_store: 'ok', model: 'fake (ready)' },
+        { status: 'ok', catalog: 'ok', vector_store: 'ok', model: 'fake (ready)', failing: [] },
         'the server stays up, its model still loaded',
       );
     });
@@ -436,11 +436,15 @@ describe('search by photo when it cannot work', () => {
       assert.match(page.body, /MODEL=mobilenetv2-int8 MODEL_DIR=\S+mobilenetv2-12-int8 npm start/);
       assert.doesNotMatch(page.body, /id="photo-modal"/, 'no dialog to open');
       assert.doesNotMatch(page.body, /data-testid="similar"/, 'no «Похожие» either');
-      assert.deepEqual((await viewer.get('/api/health')).json(), {
-        status: 'ok',
+      // health names the part at fault with a 503, so a monitor sees that photo search is down
+      const health = await viewer.get('/api/health');
+      assert.equal(health.statusCode, 503);
+      assert.deepEqual(health.json(), {
+        status: 'degraded',
         catalog: 'ok',
         vector_store: 'ok',
         model: 'unavailable: model file onnx/vision_model_quantized.onnx is missing; set MODEL_DIR',
+        failing: ['model'],
       });
     } finally {
       await web.close();
@@ -476,9 +480,15 @@ describe('search by photo when it cannot work', () => {
       assert.match(page.body, /Поиск по фото недоступен: нет хранилища векторов/);
       assert.match(page.body, /VECTOR_DATABASE_URL=embedded npm start/);
       assert.equal((await viewer.get('/api/index/status')).statusCode, 503);
-      const health = (await viewer.get('/api/health')).json();
-      assert.deepEqual([health.status, health.catalog], ['ok', 'ok'], 'the catalog serves');
-      assert.match(health.vector_store, /^unavailable: .*pgvector/);
+      const health = await viewer.get('/api/health');
+      assert.equal(health.statusCode, 503);
+      const parts = health.json();
+      assert.deepEqual(
+        [parts.status, parts.catalog, parts.failing],
+        ['degraded', 'ok', ['vector_store']],
+        'the catalog serves; the vector store is the part at fault',
+      );
+      assert.match(parts.vector_store, /^unavailable: .*pgvector/);
     } finally {
       await web.close();
       await ctx.close();
