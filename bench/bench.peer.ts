@@ -34,9 +34,13 @@ export async function preparePeerTable(db: Db, model: string, dim: number): Prom
      from image_embeddings where model = $1`,
     [model],
   );
-  await db.query(
-    'create index peer_embeddings_hnsw on peer_embeddings using hnsw (embedding vector_cosine_ops)',
-  );
+  // an index build is maintenance: no request statement limit (the app's pool sets one)
+  await db.transaction(async (tx) => {
+    await tx.query('set local statement_timeout = 0');
+    await tx.query(
+      'create index peer_embeddings_hnsw on peer_embeddings using hnsw (embedding vector_cosine_ops)',
+    );
+  });
   await db.query('analyze peer_embeddings');
   return rowCount ?? 0;
 }

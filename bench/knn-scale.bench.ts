@@ -467,7 +467,8 @@ async function main() {
   );
   const settings = await serverSettings();
   const url = REUSE ? databaseUrl(DB_NAME) : await recreateDatabase(DB_NAME);
-  const db = await openServerDb(url, { max: 2 });
+  // no statement limit: exact scans and the pre-fix statement take seconds at 1M
+  const db = await openServerDb(url, { max: 2, timeouts: { connectTimeoutMs: 5000, statementTimeoutMs: 0 } });
   const buildFile = path.join(RESULTS_DIR, `knn-scale-${N}.build.json`);
   try {
     const c = corpus();
