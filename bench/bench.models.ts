@@ -105,9 +105,12 @@ export function parseModelList(value: string | undefined): BenchModel[] {
 
 /**
  * App configuration for a benchmark: ORT held to `threads`, hash stamps in a throwaway cache, the
- * given data folder. The indexer and web app read everything else from here as in production.
+ * given data folder, the embedded store unless a server database URL is given. The indexer and web app read everything else from here as in production.
  */
-export function benchConfig(model: BenchModel, opts: { dataDir: string; threads: number }): AppConfig {
+export function benchConfig(
+  model: BenchModel,
+  opts: { dataDir: string; threads: number; databaseUrl?: string },
+): AppConfig {
   return loadConfig(
     {
       ...process.env,
@@ -116,11 +119,14 @@ export function benchConfig(model: BenchModel, opts: { dataDir: string; threads:
       MODEL: model.id,
       INDEX_ON_START: '0',
       LOG_LEVEL: 'silent',
+      // the benchmark is one client sending hundreds of searches: the per-client limit would answer 429
+      PHOTO_SEARCHES_PER_MINUTE: '100000',
     },
     {
       modelDir: model.modelDir(),
       cacheDir: path.join(BENCH_DATA_DIR, 'cache'),
-      databaseUrl: undefined,
+      // catalog and vectors in one server database when given (DATA_DIR then holds the media only)
+      databaseUrl: opts.databaseUrl,
       vectorDatabaseUrl: undefined,
     },
   );

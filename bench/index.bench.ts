@@ -3,6 +3,11 @@
  *
  *   npm run bench:index [-- --models mobilenet,vit-int8,vit-fp32] [--images 13350] [--queries 200]
  *                        [--big 100000] [--big-models mobilenet,vit-int8] [--alone-images N]
+ *                        [--store embedded|server|both] [--no-variants] [--json file] [--drop]
+ *
+ * --store server runs the same steps on the PostgreSQL server (bench/bench.server.ts): a database
+ * `vitrina_bench` created for the run and kept for bench:search (dropped with --drop), media in
+ * bench/.data/index-server. --store both runs embedded, then server, in one process: one report.
  *
  * 1. Builds (once) a 13,350-image catalog from the grocery train photos (bench/bench.catalog.ts) and
  *    imports it with the real importer into a fresh DATA_DIR, bench/.data/index-db.
@@ -14,7 +19,8 @@
  * 4. vector vs halfvec HNSW (build time, size, latency, recall) at 13,350 and at 100,000 vectors
  *    (the real ones plus noisy copies under a separate model id), and an ef_search sweep.
  *
- * The indexed store is left in bench/.data/index-db for bench:search (synthetic rows are deleted).
+ * The indexed store is left in bench/.data/index-db (server: vitrina_bench) for bench:search
+ * (synthetic rows are deleted).
  * Writes docs/bench-index.md (only from a full run: all three models, all images) and prints it.
  */
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -33,6 +39,7 @@ import {
 } from '../src/search/vector.repository.ts';
 import { CATALOG_SIZE, ensureCatalog, valPhotos } from './bench.catalog.ts';
 import {
+  BENCH_DATA_DIR,
   INDEX_DATA_DIR,
   REPO_DIR,
   benchConfig,
@@ -52,6 +59,14 @@ import {
   type Align,
   type CpuReport,
 } from './bench.util.ts';
+import {
+  BENCH_DB,
+  dropDatabase,
+  parseStores,
+  recreateDatabase,
+  serverSettings,
+  type StoreKind,
+} from './bench.server.ts';
 
 const DOC = path.join(REPO_DIR, 'docs', 'bench-index.md');
 const THREADS = 2;
@@ -73,8 +88,22 @@ const { values: args } = parseArgs({
     'alone-images': { type: 'string' },
     'no-doc': { type: 'boolean' },
     'big-variants': { type: 'boolean' },
+    store: { type: 'string' },
+    'no-variants': { type: 'boolean' },
+    json: { type: 'string' },
+    drop: { type: 'boolean' },
+    'real-images': { type: 'string' },
   },
 });
+/**
+ * Embed only this many images with the model (the indexer's images/s comes from them); the rest of
+ * the catalog gets noisy copies of those vectors, so kNN, the HNSW build and bench:search still see
+ * the whole catalog. For machines where embedding 13,350 images per store takes hours.
+ */
+const REAL_IMAGES = args['real-images'] ? Number(args['real-images']) : undefined;
+const STORES = parseStores(args.store);
+/** media of the server run (its rows live in the server database) */
+export const SERVER_MEDIA_DIR = path.join(BENCH_DATA_DIR, 'index-server');
 const MODELS = parseModelList(args.models);
 const N_IMAGES = Math.min(CATALOG_SIZE, Number(args.images ?? CATALOG_SIZE));
 const N_QUERIES = Number(args.queries ?? 200);
@@ -83,7 +112,14 @@ const BIG_MODELS = parseModelList(args['big-models'] ?? 'mobilenet,vit-int8').fi
   MODELS.some((x) => x.key === m.key),
 );
 const N_ALONE = Math.min(N_IMAGES, Number(args['alone-images'] ?? N_IMAGES));
-const FULL_RUN = MODELS.length === 3 && N_IMAGES === CATALOG_SIZE && N_QUERIES >= 200 && N_BIG >= 100_000;
+const FULL_RUN =
+  MODELS.length === 3 &&
+  N_IMAGES === CATALOG_SIZE &&
+  N_QUERIES >= 200 &&
+  N_BIG >= 100_000 &&
+  !args['no-variants'] &&
+  STORES.includes('embedded') &&
+  REAL_IMAGES === undefined;
 
 const log = (m: string) => console.error(`bench:index: ${m}`);
 
@@ -264,6 +300,39 @@ async function indexMb(db: Db, name: string): Promise<number> {
   return Number(rows[0]?.b ?? 0) / 2 ** 20;
 }
 
+async function ensureRandomNormal(db: Db) {
+  if (db.kind !== 'server') return;
+  // random_normal() arrived in PostgreSQL 16; Box-Muller from random() on older servers
+  const { rows } = await db.query<{ n: number }>("select current_setting('server_version_num')::int as n");
+  if ((rows[0]?.n ?? 0) < 160000)
+    await db.query(
+      `create or replace function random_normal() returns float8 language sql volatile
+       as $$ select sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) $$`,
+    );
+}
+
+/**
+ * --real-images: every image still queued gets a noisy copy of one of the real vectors (its own
+ * image id, product and sha256, as the indexer would store it) and leaves the queue.
+ */
+async function fillQueued(db: Db, model: string, dim: number): Promise<number> {
+  await ensureRandomNormal(db);
+  await db.query('select setseed(0.2424)');
+  const { rowCount } = await db.query(
+    `insert into image_embeddings (model, image_id, product_id, sha256, embedding)
+     select $1, c.image_id, c.product_id, c.sha256,
+            l2_normalize((select array_agg(x + $2 * random_normal()) from unnest(s.embedding::real[]) x)::vector)
+     from (select image_id, product_id, sha256, row_number() over (order by image_id) - 1 as rn
+           from index_tasks where model = $1 and not failed) c
+     join (select embedding, row_number() over (order by image_id) - 1 as rn
+           from image_embeddings where model = $1) s
+       on s.rn = c.rn % (select count(*) from image_embeddings where model = $1)`,
+    [model, NOISE_NORM / Math.sqrt(dim)],
+  );
+  await db.query('delete from index_tasks where model = $1 and not failed', [model]);
+  return rowCount ?? 0;
+}
+
 /** The real vectors plus noisy, renormalized copies of them (seeded), under `bigModel`. */
 async function insertSynthetic(db: Db, source: string, bigModel: string, dim: number, total: number) {
   await db.query('delete from image_embeddings where model = $1', [bigModel]);
@@ -280,6 +349,7 @@ async function insertSynthetic(db: Db, source: string, bigModel: string, dim: nu
   const extra = Math.max(0, total - real);
   const sigma = NOISE_NORM / Math.sqrt(dim);
   const CHUNK = 10_000;
+  await ensureRandomNormal(db);
   await db.query('select setseed(0.4242)');
   for (let start = 0; start < extra; start += CHUNK) {
     const n = Math.min(CHUNK, extra - start);
@@ -372,23 +442,32 @@ interface Plans {
 
 // ------------------------------------------------------------------------------------------------
 
-async function main(): Promise<void> {
-  const startedAt = nowMs();
-  const info = machineInfo(REPO_DIR);
-  log(
-    `models ${MODELS.map((m) => m.key).join(', ')}; ${N_IMAGES} images; ${N_QUERIES} queries; big ${N_BIG}`,
-  );
+/** The models of one store's run; with both stores the labels say which, so one report holds both. */
+function storeModel(m: BenchModel, store: StoreKind): BenchModel {
+  return STORES.length > 1 ? { ...m, label: `${m.label}, ${store}` } : m;
+}
 
-  const catalog = await ensureCatalog(CATALOG_SIZE, log);
-  const csv = catalog.csvFor(N_IMAGES);
-  for (const m of MODELS) m.modelDir(); // generate the random ViT before anything is timed
+interface StoreRun {
+  store: StoreKind;
+  importSeconds: number;
+  importSummary: { imported: number; failed: number };
+  indexRows: IndexRow[];
+  productionRows: VariantRow[];
+  variantRows: VariantRow[];
+}
 
-  rmSync(INDEX_DATA_DIR, { recursive: true, force: true });
-  const ctx = await createAppContext(benchConfig(MODELS[0]!, { dataDir: INDEX_DATA_DIR, threads: THREADS }));
+/** Import, index, kNN (and the variants) on one store, from nothing. */
+async function runStore(store: StoreKind, csv: string, plans: Plans): Promise<StoreRun> {
+  const models = MODELS.map((m) => storeModel(m, store));
+  const bigModels = BIG_MODELS.map((m) => storeModel(m, store));
+  const dataDir = store === 'server' ? SERVER_MEDIA_DIR : INDEX_DATA_DIR;
+  const databaseUrl = store === 'server' ? await recreateDatabase(BENCH_DB) : undefined;
+  const configFor = (m: BenchModel) => benchConfig(m, { dataDir, threads: THREADS, databaseUrl });
+  rmSync(dataDir, { recursive: true, force: true });
+  const ctx = await createAppContext(configFor(models[0]!));
   const indexRows: IndexRow[] = [];
   const variantRows: VariantRow[] = [];
   const productionRows: VariantRow[] = [];
-  const plans: Plans = { production: [], exact: [], other: [] };
   let importSeconds = 0;
   let importSummary = { imported: 0, failed: 0 };
   try {
@@ -397,7 +476,7 @@ async function main(): Promise<void> {
     const vectors = createVectorRepository(db);
 
     log(
-      `importing ${path.relative(process.cwd(), csv)} into ${path.relative(process.cwd(), INDEX_DATA_DIR)}`,
+      `importing ${path.relative(process.cwd(), csv)} into ${store === 'server' ? databaseUrl : path.relative(process.cwd(), dataDir)}`,
     );
     const t0 = nowMs();
     const imported = await ctx.importer.importFile(csv);
@@ -411,9 +490,9 @@ async function main(): Promise<void> {
     const queries = new Map<string, Float32Array[]>();
 
     // ---- indexing --------------------------------------------------------------------------------
-    for (const model of MODELS) {
+    for (const model of models) {
       log(`${model.label}: loading`);
-      const config = benchConfig(model, { dataDir: INDEX_DATA_DIR, threads: THREADS });
+      const config = configFor(model);
       const embedder = await openBenchEmbedder(model, config);
       try {
         await embedder.embedImages(files.slice(0, BATCH)); // arenas, page-in
@@ -458,10 +537,20 @@ async function main(): Promise<void> {
           });
           const started = nowMs();
           const stop = cpuMonitor();
-          const summary = await indexer.run({ batchSize: BATCH, force: attempt > 0 });
+          const summary = await indexer.run({
+            batchSize: BATCH,
+            force: attempt > 0,
+            maxBatches: REAL_IMAGES === undefined ? undefined : Math.ceil(REAL_IMAGES / BATCH),
+          });
+          const loopEnd = lastReport;
+          if (REAL_IMAGES !== undefined) {
+            const filled = await fillQueued(db, model.id, model.dim);
+            log(`  ${filled} more images got noisy copies of the ${summary.embedded} real vectors`);
+            await indexer.run({ batchSize: BATCH }); // nothing left to embed: HNSW build, completion
+          }
           const cpu = stop();
           log(`  ${summary.embedded} in ${fmt(cpu.wallMs / 1000)} s (${cpuCell(cpu)})`);
-          return { summary, cpu, started, firstReport: firstReport ?? started, lastReport, hnswMs };
+          return { summary, cpu, started, firstReport: firstReport ?? started, lastReport: loopEnd, hnswMs };
         });
         const { summary, cpu } = run;
         const loopMs = run.lastReport - run.firstReport;
@@ -636,10 +725,11 @@ async function main(): Promise<void> {
       });
     };
 
-    for (const model of MODELS) {
+    for (const model of models) {
       const qs = queries.get(model.key)!;
       const exact = await knnAt(model, model.id, N_IMAGES, qs);
       const built = indexRows.find((r) => r.model.key === model.key)!;
+      if (args['no-variants']) continue; // the production index stays as the indexer built it
       await variants(model, model.id, N_IMAGES, qs, exact, {
         seconds: built.hnswSeconds,
         cpu: built.indexerCpu,
@@ -652,7 +742,7 @@ async function main(): Promise<void> {
 
     // ---- kNN at 100,000 --------------------------------------------------------------------------
     if (N_BIG > 0) {
-      for (const model of BIG_MODELS) {
+      for (const model of bigModels) {
         const big = `bench-${Math.round(N_BIG / 1000)}k-${model.key}`;
         log(`${model.label}: ${N_BIG} vectors under ${big}`);
         const t = nowMs();
@@ -676,7 +766,8 @@ async function main(): Promise<void> {
           0,
         );
         const exact = await knnAt(model, big, N_BIG, qs);
-        await variants(model, big, N_BIG, qs, exact, built, Boolean(args['big-variants']));
+        if (!args['no-variants'])
+          await variants(model, big, N_BIG, qs, exact, built, Boolean(args['big-variants']));
         await dropIndex(db, vectorIndexName(big));
         await dropIndex(db, halfIndexName(big));
         await db.query('delete from image_embeddings where model = $1', [big]);
@@ -685,6 +776,75 @@ async function main(): Promise<void> {
     }
   } finally {
     await ctx.close();
+  }
+  return { store, importSeconds, importSummary, indexRows, productionRows, variantRows };
+}
+
+async function main(): Promise<void> {
+  const startedAt = nowMs();
+  const info = machineInfo(REPO_DIR);
+  log(
+    `models ${MODELS.map((m) => m.key).join(', ')}; ${N_IMAGES} images; ${N_QUERIES} queries; big ${N_BIG}`,
+  );
+
+  const catalog = await ensureCatalog(CATALOG_SIZE, log);
+  const csv = catalog.csvFor(N_IMAGES);
+  for (const m of MODELS) m.modelDir(); // generate the random ViT before anything is timed
+
+  const plans: Plans = { production: [], exact: [], other: [] };
+  const runs: StoreRun[] = [];
+  const settings = STORES.includes('server') ? await serverSettings() : undefined;
+  for (const store of STORES) runs.push(await runStore(store, csv, plans));
+  if (STORES.includes('server') && args.drop) await dropDatabase(BENCH_DB);
+  const indexRows = runs.flatMap((r) => r.indexRows);
+  const productionRows = runs.flatMap((r) => r.productionRows);
+  const variantRows = runs.flatMap((r) => r.variantRows);
+  const importSeconds = runs[0]?.importSeconds ?? 0;
+  const importSummary = runs[0]?.importSummary ?? { imported: 0, failed: 0 };
+  if (args.json) {
+    const cpu = (c: CpuReport | undefined) => c && { own: c.ownCores, others: c.otherCores };
+    writeFileSync(
+      args.json,
+      JSON.stringify(
+        {
+          command: `npm run bench:index -- ${process.argv.slice(2).join(' ')}`,
+          at: new Date().toISOString(),
+          machine: info,
+          server: settings,
+          runs: runs.map((r) => ({
+            store: r.store,
+            importSeconds: r.importSeconds,
+            index: r.indexRows.map((x) => ({
+              model: x.model.key,
+              images: x.images,
+              aloneIps: x.aloneIps,
+              indexerIps: x.indexerIps,
+              hnswSeconds: x.hnswSeconds,
+              totalSeconds: x.totalSeconds,
+              failed: x.failed,
+              aloneCpu: cpu(x.aloneCpu),
+              indexerCpu: cpu(x.indexerCpu),
+            })),
+            knn: [...r.productionRows, ...r.variantRows].map((x) => ({
+              model: x.model.key,
+              vectors: x.vectors,
+              kind: x.kind,
+              path: x.path,
+              buildSeconds: x.buildSeconds,
+              buildCpu: cpu(x.buildCpu),
+              mb: x.mb,
+              ef: x.ef,
+              p50: x.stats.p50,
+              p95: x.stats.p95,
+              recall: x.stats.recall,
+              cpu: cpu(x.stats.cpu),
+            })),
+          })),
+        },
+        null,
+        2,
+      ),
+    );
   }
 
   const doc = report({

@@ -4,6 +4,7 @@
  *
  *   npm run bench:search [-- --models mobilenet,vit-int8,vit-fp32] [--requests 200] [--concurrency 8]
  *                         [--load-requests 320] [--label text] [--no-doc]
+ *                         [--store embedded|server|both] [--peer] [--json file]
  *
  * Per model: a fresh app (createWebApp, logger off, no indexing), 16 warm-up searches, then
  * `--requests` searches one after another (latency), then `--load-requests` searches from
@@ -17,6 +18,12 @@
  *
  * Uses bench/.data/index-db from bench:index when it holds the full catalog indexed for the models;
  * otherwise imports and indexes it first (not timed). Writes docs/bench-search.md on a full run.
+ *
+ * --store server: the same on the PostgreSQL server, in bench:index's `vitrina_bench` database (built
+ * here when missing or incomplete, and kept); --store both: embedded, then server, in one run.
+ * --peer (needs the server store and vit-fp32): the original's request path, bench/peer/app.py
+ * (Flask, Pillow, PyTorch fp32, psycopg2), started on 127.0.0.1 against the same server database and
+ * measured with the same photos, the same client and the same counts right after our runs.
  */
 import crypto from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,6 +46,7 @@ import {
   INDEX_DATA_DIR,
   REPO_DIR,
   benchConfig,
+  ensureRandomClip,
   openBenchEmbedder,
   parseModelList,
   type BenchModel,
@@ -55,11 +63,23 @@ import {
   type Align,
   type CpuReport,
 } from './bench.util.ts';
+import { PEER_APP, preparePeerTable, startPeer } from './bench.peer.ts';
+import {
+  BENCH_DB,
+  databaseExists,
+  databaseUrl,
+  parseStores,
+  recreateDatabase,
+  serverSettings,
+  type StoreKind,
+} from './bench.server.ts';
 
 const DOC = path.join(REPO_DIR, 'docs', 'bench-search.md');
 const THREADS = 2;
 const WARMUP = 16;
 const BUSY_CORES = 0.25;
+/** photos the embedder alone embeds in batches of 16, for the 8-client target */
+const BATCHED_IMAGES = 160;
 
 const { values: args } = parseArgs({
   options: {
@@ -71,15 +91,21 @@ const { values: args } = parseArgs({
     images: { type: 'string' },
     'no-doc': { type: 'boolean' },
     json: { type: 'string' },
+    store: { type: 'string' },
+    peer: { type: 'boolean' },
   },
 });
+const STORES = parseStores(args.store);
+/** media of the server store (its rows live in the server database); bench:index fills it too */
+const SERVER_MEDIA_DIR = path.join(path.dirname(INDEX_DATA_DIR), 'index-server');
 const MODELS = parseModelList(args.models);
 const N_REQUESTS = Number(args.requests ?? 200);
 const CONCURRENCY = Number(args.concurrency ?? 8);
 const N_LOAD = Number(args['load-requests'] ?? 320);
 /** catalog size expected in the store (smaller only with bench:index --images, for quick checks) */
 const N_IMAGES = Number(args.images ?? CATALOG_SIZE);
-const FULL_RUN = MODELS.length === 3 && N_REQUESTS >= 200 && N_IMAGES === CATALOG_SIZE;
+const FULL_RUN =
+  MODELS.length === 3 && N_REQUESTS >= 200 && N_IMAGES === CATALOG_SIZE && STORES.includes('embedded');
 
 const log = (m: string) => console.error(`bench:search: ${m}`);
 
@@ -90,14 +116,24 @@ const { measured, cpuCell } = createMeasurer({ log, busyCores: BUSY_CORES, retri
 // the indexed store
 
 /** Reuses bench:index's store when complete; otherwise imports the catalog and indexes it (untimed). */
-async function ensureIndexedStore(models: BenchModel[]): Promise<AppContext> {
-  const open = () => createAppContext(benchConfig(models[0]!, { dataDir: INDEX_DATA_DIR, threads: THREADS }));
-  let ctx = existsSync(INDEX_DATA_DIR) ? await open() : null;
+/** Where a store's benchmark catalog lives: DATA_DIR, and the server database for the server store. */
+function storeConfig(model: BenchModel, store: StoreKind) {
+  return store === 'server'
+    ? benchConfig(model, { dataDir: SERVER_MEDIA_DIR, threads: THREADS, databaseUrl: databaseUrl(BENCH_DB) })
+    : benchConfig(model, { dataDir: INDEX_DATA_DIR, threads: THREADS });
+}
+
+async function ensureIndexedStore(models: BenchModel[], store: StoreKind): Promise<AppContext> {
+  const open = () => createAppContext(storeConfig(models[0]!, store));
+  const dataDir = store === 'server' ? SERVER_MEDIA_DIR : INDEX_DATA_DIR;
+  const present = existsSync(dataDir) && (store === 'embedded' || (await databaseExists(BENCH_DB)));
+  let ctx = present ? await open() : null;
   if (!ctx || (await ctx.repository.imageRefs()).length !== N_IMAGES) {
     await ctx?.close();
-    log(`no complete ${N_IMAGES}-image store in ${path.relative(process.cwd(), INDEX_DATA_DIR)}: importing`);
+    log(`no complete ${N_IMAGES}-image ${store} store: importing`);
     const catalog = await ensureCatalog(CATALOG_SIZE, log);
-    rmSync(INDEX_DATA_DIR, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+    if (store === 'server') await recreateDatabase(BENCH_DB);
     ctx = await open();
     await ctx.importer.importFile(catalog.csvFor(N_IMAGES));
   }
@@ -107,10 +143,7 @@ async function ensureIndexedStore(models: BenchModel[]): Promise<AppContext> {
     const counts = await vectors.counts(model.id);
     if (complete.has(model.id) && counts.embedded === N_IMAGES && counts.pending === 0) continue;
     log(`${model.label}: indexing ${N_IMAGES} images first (not timed; bench:index measures this)`);
-    const embedder = await openBenchEmbedder(
-      model,
-      benchConfig(model, { dataDir: INDEX_DATA_DIR, threads: THREADS }),
-    );
+    const embedder = await openBenchEmbedder(model, storeConfig(model, store));
     try {
       const indexer = createIndexer({
         catalog: ctx.repository,
@@ -237,7 +270,12 @@ interface Reply {
 /** Searches need a signed-in user or a token, as for any script: one viewer token per run. */
 let authorization = '';
 
-function post(agent: http.Agent, port: number, req: { body: Buffer; contentType: string }): Promise<Reply> {
+function post(
+  agent: http.Agent,
+  port: number,
+  req: { body: Buffer; contentType: string },
+  target = '/api/search-by-image',
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const t = nowMs();
     const r = http.request(
@@ -245,7 +283,7 @@ function post(agent: http.Agent, port: number, req: { body: Buffer; contentType:
         host: '127.0.0.1',
         port,
         method: 'POST',
-        path: '/api/search-by-image',
+        path: target,
         agent,
         headers: {
           'content-type': req.contentType,
@@ -281,6 +319,7 @@ function post(agent: http.Agent, port: number, req: { body: Buffer; contentType:
 
 interface ModelResult {
   model: BenchModel;
+  store: StoreKind;
   n: number;
   e2e: number[];
   forward: number[];
@@ -291,6 +330,7 @@ interface ModelResult {
   matches: number[];
   latencyCpu: CpuReport;
   load: { n: number; perS: number; p50: number; p95: number; cpu: CpuReport; failed: number };
+  batched: { imagesPerS: number; n: number; cpu: CpuReport };
   /** EXPLAIN ANALYZE of the service's last kNN statement, parameters as sent */
   knnPlan: string[];
 }
@@ -315,8 +355,13 @@ async function explainKnn(db: Db, statements: { text: string; params?: unknown[]
   });
 }
 
-async function benchModel(base: AppContext, model: BenchModel, images: Buffer[]): Promise<ModelResult> {
-  const config = benchConfig(model, { dataDir: INDEX_DATA_DIR, threads: THREADS });
+async function benchModel(
+  base: AppContext,
+  model: BenchModel,
+  images: Buffer[],
+  store: StoreKind,
+): Promise<ModelResult> {
+  const config = storeConfig(model, store);
   const clock = new StageClock();
   const db = timedDb(base.stores.catalog, clock);
   const ctx: AppContext = { ...base, config, stores: { ...base.stores, catalog: db, vectors: db } };
@@ -409,6 +454,27 @@ async function benchModel(base: AppContext, model: BenchModel, images: Buffer[])
       ),
     };
 
+    // the embedder alone, batched as the indexer runs it, on the same photos: the throughput 8
+    // clients are compared with (a search embeds its photo alone: no batching across requests)
+    const batched = await measured(`${model.label} embedder batched`, async () => {
+      const embedder = await provider.get(model.id);
+      const photos = used.slice(0, Math.max(16, Math.min(BATCHED_IMAGES, N_REQUESTS)));
+      const chunks: Buffer[][] = [];
+      for (let i = 0; i < photos.length; i += 16) chunks.push(photos.slice(i, i + 16));
+      const prepare = (c: Buffer[]) => Promise.all(c.map((b) => embedder.preprocess(b)));
+      const stop = cpuMonitor();
+      let pending = prepare(chunks[0] ?? []);
+      for (let k = 0; k < chunks.length; k++) {
+        const tensors = await pending;
+        if (k + 1 < chunks.length) pending = prepare(chunks[k + 1]!);
+        await embedder.embedPreprocessed(tensors);
+      }
+      const cpu = stop();
+      return { imagesPerS: (1000 * photos.length) / cpu.wallMs, n: photos.length, cpu };
+    });
+    clock.take();
+    log(`  embedder alone, batch 16: ${fmt(batched.imagesPerS)} images/s`);
+
     // throughput: CONCURRENCY clients
     const load = await measured(`${model.label} throughput`, async () => {
       log(`${model.label}: ${N_LOAD} searches from ${CONCURRENCY} clients`);
@@ -434,6 +500,7 @@ async function benchModel(base: AppContext, model: BenchModel, images: Buffer[])
     const l = summarize(loadMs);
     const result: ModelResult = {
       model,
+      store,
       n: N_REQUESTS,
       e2e,
       forward,
@@ -444,6 +511,7 @@ async function benchModel(base: AppContext, model: BenchModel, images: Buffer[])
       statuses,
       matches,
       latencyCpu,
+      batched,
       load: {
         n: N_LOAD,
         perS: (1000 * N_LOAD) / loadCpu.wallMs,
@@ -464,6 +532,225 @@ async function benchModel(base: AppContext, model: BenchModel, images: Buffer[])
   }
 }
 
+/**
+ * Both stores and the original's path in one table, with issue 10's ratio targets (same run): time
+ * outside the forward pass ≤ 30% of the forward pass's p50; 8-client searches/s ≥ 0.8 × the
+ * embedder's batched images/s; ≥ 3× the peer's end-to-end p50 and its 8-client searches/s.
+ */
+function storesTable(results: ModelResult[], peer: PeerResult | undefined): string[] {
+  if (STORES.length < 2 && !peer) return [];
+  const p = (v: number[]) => summarize(v);
+  const rows = results.map((r) => [
+    r.store,
+    r.model.label,
+    fmt(p(r.e2e).p50),
+    fmt(p(r.e2e).p95),
+    fmt(p(r.forward).p50),
+    fmt(p(r.outside).p50),
+    fmt(p(r.outside).p95),
+    fmt(p(r.outside).p50 / p(r.forward).p50, 2),
+    fmt(p(r.stages.knn).p50, 2),
+    fmt(r.batched.imagesPerS),
+    fmt(r.load.perS),
+    fmt(r.load.perS / r.batched.imagesPerS, 2),
+  ]);
+  if (peer)
+    rows.push([
+      'server',
+      'original path: Flask + Pillow + PyTorch fp32 + psycopg2',
+      fmt(p(peer.e2e).p50),
+      fmt(p(peer.e2e).p95),
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      fmt(peer.load.perS),
+      '',
+    ]);
+  const targets: string[][] = [];
+  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  for (const r of results) {
+    const ratio = p(r.outside).p50 / p(r.forward).p50;
+    targets.push([
+      `${r.model.label}: outside the forward pass ≤ 30% of its p50`,
+      `${fmt(p(r.outside).p50)} / ${fmt(p(r.forward).p50)} ms = ${fmt(100 * ratio, 0)}%`,
+      verdict(ratio <= 0.3),
+    ]);
+    const load = r.load.perS / r.batched.imagesPerS;
+    targets.push([
+      `${r.model.label}: ${CONCURRENCY}-client searches/s ≥ 0.8 × embedder batched images/s`,
+      `${fmt(r.load.perS)} / ${fmt(r.batched.imagesPerS)} = ${fmt(load, 2)}`,
+      verdict(load >= 0.8),
+    ]);
+    if (peer && r.model.key === 'vit-fp32') {
+      const faster = p(peer.e2e).p50 / p(r.e2e).p50;
+      targets.push([
+        `${r.model.label}: ≥ 3× faster end to end (p50) than the original's path`,
+        `${fmt(p(peer.e2e).p50)} / ${fmt(p(r.e2e).p50)} ms = ${fmt(faster, 2)}×`,
+        verdict(faster >= 3),
+      ]);
+      const more = r.load.perS / peer.load.perS;
+      targets.push([
+        `${r.model.label}: ≥ 3× the original's ${CONCURRENCY}-client searches/s`,
+        `${fmt(r.load.perS)} / ${fmt(peer.load.perS)} = ${fmt(more, 2)}×`,
+        verdict(more >= 3),
+      ]);
+    }
+  }
+  return [
+    "## Both stores and the original's path (same run)",
+    '',
+    markdownTable(
+      [
+        'store',
+        'path',
+        'e2e p50 ms',
+        'e2e p95 ms',
+        'forward p50 ms',
+        'outside forward p50 ms',
+        'outside forward p95 ms',
+        'outside / forward',
+        'kNN p50 ms',
+        'embedder batched images/s',
+        `${CONCURRENCY} clients searches/s`,
+        'searches/s ÷ batched',
+      ],
+      rows,
+      [
+        'left',
+        'left',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+      ],
+    ),
+    '',
+    ...(peer
+      ? [
+          `- original path: bench/peer/app.py (${peer.banner.replace(/^listening \d+ /, '')}), Flask's threaded`,
+          `  server, ${peer.rows} vectors in peer_embeddings (vector(512) + HNSW) copied from our index of the same`,
+          '  images by the same model; kNN `order by embedding <=> %s limit 50`, similarity ≥ 0.3, products',
+          `  fetched by id. Same photos, client and counts as ours. Statuses: ${[...peer.statuses.entries()]
+            .map(([st, n]) => `${st}×${n}`)
+            .join(' ')}${peer.load.failed ? `, load: ${peer.load.failed} not 200` : ''}; matches p50 ${fmt(
+            p(peer.matches).p50,
+            0,
+          )}; CPU sequential ${cpuCell(peer.latencyCpu)}, ${CONCURRENCY} clients ${cpuCell(peer.load.cpu)}.`,
+        ]
+      : []),
+    `- embedder batched: the model alone over ${BATCHED_IMAGES} of the same photos, batch 16, the next batch decoded`,
+    '  while the current one runs (no HTTP, no database): what the indexer gets out of the model.',
+    '',
+    '### Targets (issue 10, ratios in this run)',
+    '',
+    markdownTable(['target', 'measured', 'result'], targets),
+    '',
+  ];
+}
+
+/** With both stores the labels say which, so one report holds both. */
+function storeModel(m: BenchModel, store: StoreKind): BenchModel {
+  return STORES.length > 1 ? { ...m, label: `${m.label}, ${store}` } : m;
+}
+
+interface PeerResult {
+  banner: string;
+  rows: number;
+  n: number;
+  e2e: number[];
+  statuses: Map<number, number>;
+  matches: number[];
+  latencyCpu: CpuReport;
+  load: { n: number; perS: number; p50: number; p95: number; cpu: CpuReport; failed: number };
+}
+
+/**
+ * The original's path (bench/peer/app.py) against the same server database, measured like ours:
+ * same photos in the same order (the peer caches nothing), same warm-up, same client and counts.
+ */
+async function benchPeer(ctx: AppContext, model: BenchModel, images: Buffer[]): Promise<PeerResult> {
+  const rows = await preparePeerTable(ctx.stores.catalog, model.id, model.dim);
+  log(`peer: ${rows} vectors copied into peer_embeddings (HNSW); starting ${PEER_APP}`);
+  // torch's own default thread count, as the original got it (--threads 0)
+  const p = await startPeer({ dsn: databaseUrl(BENCH_DB), configDir: ensureRandomClip(), threads: 0 });
+  log(`peer: ${p.banner}`);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  try {
+    const bodies = images.map(multipartBody);
+    let next = 0;
+    const take = () => bodies[next++] ?? bodies[(next - 1) % bodies.length]!;
+    for (let i = 0; i < WARMUP; i++) await post(agent, p.port, take(), '/search');
+    const seq = await measured('peer latency', async () => {
+      log(`peer: ${N_REQUESTS} searches one at a time`);
+      const e2e: number[] = [];
+      const statuses = new Map<number, number>();
+      const matches: number[] = [];
+      const stop = cpuMonitor();
+      for (let i = 0; i < N_REQUESTS; i++) {
+        const r = await post(agent, p.port, take(), '/search');
+        e2e.push(r.ms);
+        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+        matches.push(r.count);
+      }
+      return { e2e, statuses, matches, cpu: stop() };
+    });
+    // our run embedded BATCHED_IMAGES photos alone between the two phases; the peer's load phase
+    // starts at the same photo ours did
+    const load = await measured('peer throughput', async () => {
+      log(`peer: ${N_LOAD} searches from ${CONCURRENCY} clients`);
+      const loadMs: number[] = [];
+      let failed = 0;
+      let issued = 0;
+      const stop = cpuMonitor();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (issued < N_LOAD) {
+            issued++;
+            const r = await post(agent, p.port, take(), '/search');
+            loadMs.push(r.ms);
+            if (r.status !== 200) failed++;
+          }
+        }),
+      );
+      return { loadMs, failed, cpu: stop() };
+    });
+    const l = summarize(load.loadMs);
+    const result: PeerResult = {
+      banner: p.banner,
+      rows,
+      n: N_REQUESTS,
+      e2e: seq.e2e,
+      statuses: seq.statuses,
+      matches: seq.matches,
+      latencyCpu: seq.cpu,
+      load: {
+        n: N_LOAD,
+        perS: (1000 * N_LOAD) / load.cpu.wallMs,
+        p50: l.p50,
+        p95: l.p95,
+        cpu: load.cpu,
+        failed: load.failed,
+      },
+    };
+    log(
+      `  peer p50 ${fmt(summarize(seq.e2e).p50)} ms; ${fmt(result.load.perS)} searches/s with ${CONCURRENCY} clients`,
+    );
+    return result;
+  } finally {
+    agent.destroy();
+    await p.stop();
+  }
+}
+
 // ------------------------------------------------------------------------------------------------
 
 function report(
@@ -471,6 +758,7 @@ function report(
   info: ReturnType<typeof machineInfo>,
   startedAt: number,
   imageInfo: string,
+  peer?: PeerResult,
 ) {
   const cmd = `npm run bench:search${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const p = (v: number[]) => summarize(v);
@@ -590,6 +878,7 @@ function report(
     'searches/s',
   );
 
+  const sideBySide = storesTable(results, peer);
   return [
     '# Search-by-photo benchmark',
     '',
@@ -608,7 +897,7 @@ function report(
             '(`npm run bench:search` without options); what was left out is not in the tables.',
           '',
         ]),
-    `Catalog: ${N_IMAGES} images (bench:index's store, embedded PGlite + pgvector HNSW), each model benchmarked indexed.`,
+    `Catalog: ${N_IMAGES} images (bench:index's store${STORES.length > 1 ? 's' : ''}: ${STORES.map((st) => (st === 'server' ? `PostgreSQL server database ${BENCH_DB}` : 'embedded PGlite')).join(', ')}; pgvector HNSW), each model benchmarked indexed.`,
     `Queries: ${imageInfo}; every request a different photo (the service caches query vectors by sha256).`,
     'Client: node:http keep-alive in the same process, body prebuilt; latency is from the request until the',
     'whole JSON reply has arrived. Server: `createWebApp(ctx, { logger: false, models, indexOnStart: false })`',
@@ -622,6 +911,7 @@ function report(
     "  embedder.embedPreprocessed for that request (timed by wrapping the model provider's loader).",
     `- ${CONCURRENCY} clients: ${N_LOAD} searches, each client sends its next search when its previous reply arrives.`,
     '',
+    ...sideBySide,
     '## Where the time goes (one search at a time)',
     '',
     breakdown,
@@ -649,26 +939,61 @@ async function main() {
   const meta = await sharp(images[0]!).metadata();
   const avgKb = images.reduce((s, b) => s + b.length, 0) / images.length / 1024;
   const imageInfo = `${images.length} distinct ${meta.width}x${meta.height} JPEGs (q90, mean ${fmt(avgKb, 0)} KB) upscaled from the 296 val photos`;
-  const ctx = await ensureIndexedStore(MODELS);
+  const fp32 = MODELS.find((m) => m.key === 'vit-fp32');
+  if (args.peer && (!STORES.includes('server') || !fp32))
+    throw new Error(
+      '--peer needs --store server|both and the vit-fp32 model (the peer runs the same ViT in fp32)',
+    );
+  const settings = STORES.includes('server') ? await serverSettings() : undefined;
   const results: ModelResult[] = [];
-  try {
-    for (const model of MODELS) results.push(await benchModel(ctx, model, images));
-  } finally {
-    await ctx.close();
+  let peer: PeerResult | undefined;
+  for (const store of STORES) {
+    const ctx = await ensureIndexedStore(MODELS, store);
+    try {
+      for (const model of MODELS)
+        results.push(await benchModel(ctx, storeModel(model, store), images, store));
+      if (args.peer && store === 'server' && fp32) peer = await benchPeer(ctx, fp32, images);
+    } finally {
+      await ctx.close();
+    }
   }
-  const doc = report(results, info, startedAt, imageInfo);
+  const doc = report(results, info, startedAt, imageInfo, peer);
   if (args.json) {
+    const cpu = (c: CpuReport) => ({ own: c.ownCores, others: c.otherCores });
     writeFileSync(
       args.json,
       JSON.stringify(
-        results.map((r) => ({
-          model: r.model.key,
-          e2e: summarize(r.e2e),
-          forward: summarize(r.forward),
-          outside: summarize(r.outside),
-          stages: Object.fromEntries(Object.entries(r.stages).map(([k, v]) => [k, summarize(v)])),
-          load: { ...r.load },
-        })),
+        {
+          command: `npm run bench:search -- ${process.argv.slice(2).join(' ')}`,
+          at: new Date().toISOString(),
+          machine: info,
+          server: settings,
+          images: imageInfo,
+          concurrency: CONCURRENCY,
+          results: results.map((r) => ({
+            store: r.store,
+            model: r.model.key,
+            e2e: summarize(r.e2e),
+            forward: summarize(r.forward),
+            outside: summarize(r.outside),
+            stages: Object.fromEntries(Object.entries(r.stages).map(([k, v]) => [k, summarize(v)])),
+            load: { ...r.load, cpu: cpu(r.load.cpu) },
+            latencyCpu: cpu(r.latencyCpu),
+            batched: { ...r.batched, cpu: cpu(r.batched.cpu) },
+            statuses: Object.fromEntries(r.statuses),
+            matches: summarize(r.matches),
+            knnPlan: r.knnPlan,
+          })),
+          peer: peer && {
+            banner: peer.banner,
+            rows: peer.rows,
+            e2e: summarize(peer.e2e),
+            statuses: Object.fromEntries(peer.statuses),
+            matches: summarize(peer.matches),
+            latencyCpu: cpu(peer.latencyCpu),
+            load: { ...peer.load, cpu: cpu(peer.load.cpu) },
+          },
+        },
         null,
         2,
       ),
