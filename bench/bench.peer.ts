@@ -25,23 +25,27 @@ export const PEER_BLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 /** peer_embeddings (id, product_id, embedding vector(dim)) + HNSW, from our vectors of `model`. */
 export async function preparePeerTable(db: Db, model: string, dim: number): Promise<number> {
   const d = Number(dim);
-  await db.query('drop table if exists peer_embeddings');
-  await db.query(
-    `create table peer_embeddings (id bigint primary key, product_id bigint not null, embedding vector(${d}) not null)`,
+  // copying, indexing and analyzing a whole set is maintenance: no request statement limit (the
+  // app's pool sets one, enforced by the server and by the client)
+  const rowCount = await db.transaction(
+    async (tx) => {
+      await tx.query('drop table if exists peer_embeddings');
+      await tx.query(
+        `create table peer_embeddings (id bigint primary key, product_id bigint not null, embedding vector(${d}) not null)`,
+      );
+      const inserted = await tx.query(
+        `insert into peer_embeddings select image_id, product_id, embedding::vector(${d})
+         from image_embeddings where model = $1`,
+        [model],
+      );
+      await tx.query(
+        'create index peer_embeddings_hnsw on peer_embeddings using hnsw (embedding vector_cosine_ops)',
+      );
+      await tx.query('analyze peer_embeddings');
+      return inserted.rowCount;
+    },
+    { unbounded: true },
   );
-  const { rowCount } = await db.query(
-    `insert into peer_embeddings select image_id, product_id, embedding::vector(${d})
-     from image_embeddings where model = $1`,
-    [model],
-  );
-  // an index build is maintenance: no request statement limit (the app's pool sets one)
-  await db.transaction(async (tx) => {
-    await tx.query('set local statement_timeout = 0');
-    await tx.query(
-      'create index peer_embeddings_hnsw on peer_embeddings using hnsw (embedding vector_cosine_ops)',
-    );
-  });
-  await db.query('analyze peer_embeddings');
   return rowCount ?? 0;
 }
 
