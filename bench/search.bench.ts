@@ -138,6 +138,8 @@ async function ensureIndexedStore(models: BenchModel[], store: StoreKind): Promi
     await ctx.importer.importFile(catalog.csvFor(N_IMAGES));
   }
   const vectors = createVectorRepository(ctx.stores.vectors!);
+  // as the indexer's next run would: a store indexed before ANALYZE existed has no statistics
+  await vectors.analyzeEmbeddings({ ifMissing: true });
   const complete = new Set((await vectors.completedModels()).map((m) => m.id));
   for (const model of models) {
     const counts = await vectors.counts(model.id);
