@@ -68,6 +68,19 @@ function knnStatement(dim: number): string {
 
 /** Every statement against the vector store: embeddings, the indexing queue, the active model. */
 export function createVectorRepository(db: Db) {
+  /** queue rows and vectors of these images or products, for every model; how many vectors went */
+  async function removeRows(column: 'image_id' | 'product_id', ids: number[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return db.transaction(async (tx) => {
+      await tx.query(`delete from index_tasks where ${column} = any($1::bigint[])`, [ids]);
+      const { rowCount } = await tx.query(
+        `delete from image_embeddings where ${column} = any($1::bigint[])`,
+        [ids],
+      );
+      return rowCount ?? 0;
+    });
+  }
+
   return {
     db,
 
@@ -445,30 +458,10 @@ export function createVectorRepository(db: Db) {
     // ── catalog changes and the indexing page ──────────────────────────────────────────────
 
     /** Vectors and queue rows of removed images, for every model: a deleted photo is no longer found. */
-    async removeImages(imageIds: number[]): Promise<number> {
-      if (imageIds.length === 0) return 0;
-      return db.transaction(async (tx) => {
-        await tx.query('delete from index_tasks where image_id = any($1::bigint[])', [imageIds]);
-        const { rowCount } = await tx.query(
-          'delete from image_embeddings where image_id = any($1::bigint[])',
-          [imageIds],
-        );
-        return rowCount ?? 0;
-      });
-    },
+    removeImages: (imageIds: number[]): Promise<number> => removeRows('image_id', imageIds),
 
     /** Every vector and queue row of removed products, for every model. */
-    async removeProducts(productIds: number[]): Promise<number> {
-      if (productIds.length === 0) return 0;
-      return db.transaction(async (tx) => {
-        await tx.query('delete from index_tasks where product_id = any($1::bigint[])', [productIds]);
-        const { rowCount } = await tx.query(
-          'delete from image_embeddings where product_id = any($1::bigint[])',
-          [productIds],
-        );
-        return rowCount ?? 0;
-      });
-    },
+    removeProducts: (productIds: number[]): Promise<number> => removeRows('product_id', productIds),
 
     /**
      * Queues these images to be embedded again. Their current vectors keep answering searches
