@@ -283,3 +283,29 @@ export function createMeasurer(options: { log: (m: string) => void; busyCores: n
 
   return { measured, cpuCell };
 }
+
+/**
+ * kNN latency and recall@k against exact answers: `warmup` queries first (they page the index in),
+ * then every query timed one after another.
+ */
+export async function measureKnn(
+  run: (q: Float32Array) => Promise<number[]>,
+  queries: Float32Array[],
+  exact: number[][],
+  warmup = 10,
+): Promise<{ p50: number; p95: number; recall: number; cpu: CpuReport }> {
+  for (const q of queries.slice(0, warmup)) await run(q);
+  const ms: number[] = [];
+  let hits = 0;
+  const stop = cpuMonitor();
+  for (const [i, q] of queries.entries()) {
+    const t = nowMs();
+    const ids = await run(q);
+    ms.push(nowMs() - t);
+    const truth = new Set(exact[i]);
+    hits += ids.filter((id) => truth.has(id)).length / Math.max(1, truth.size);
+  }
+  const cpu = stop();
+  const s = summarize(ms);
+  return { p50: s.p50, p95: s.p95, recall: hits / queries.length, cpu };
+}

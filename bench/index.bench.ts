@@ -49,13 +49,13 @@ import {
 } from './bench.models.ts';
 import {
   cpuMonitor,
+  createMeasurer,
   fmt,
   machineInfo,
   machineInfoMarkdown,
   markdownTable,
+  measureKnn,
   nowMs,
-  summarize,
-  createMeasurer,
   type Align,
   type CpuReport,
 } from './bench.util.ts';
@@ -380,27 +380,6 @@ interface KnnStats {
   p95: number;
   recall: number;
   cpu: CpuReport;
-}
-
-async function measureKnn(
-  run: (q: Float32Array) => Promise<number[]>,
-  queries: Float32Array[],
-  exact: number[][],
-): Promise<KnnStats> {
-  for (const q of queries.slice(0, 10)) await run(q); // pages in the index
-  const ms: number[] = [];
-  let hits = 0;
-  const stop = cpuMonitor();
-  for (const [i, q] of queries.entries()) {
-    const t = nowMs();
-    const ids = await run(q);
-    ms.push(nowMs() - t);
-    const truth = new Set(exact[i]);
-    hits += ids.filter((id) => truth.has(id)).length / Math.max(1, truth.size);
-  }
-  const cpu = stop();
-  const s = summarize(ms);
-  return { p50: s.p50, p95: s.p95, recall: hits / queries.length, cpu };
 }
 
 // ------------------------------------------------------------------------------------------------

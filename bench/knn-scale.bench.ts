@@ -45,9 +45,9 @@ import {
   machineInfo,
   machineInfoMarkdown,
   markdownTable,
+  measureKnn,
   nowMs,
   seededRandom,
-  summarize,
   type CpuReport,
 } from './bench.util.ts';
 
@@ -379,38 +379,16 @@ async function measure(
   queries: Float32Array[],
   exact: number[][],
 ) {
-  for (const q of queries.slice(0, Math.min(10, Math.ceil(queries.length / 2)))) await run(q);
-  const ms: number[] = [];
-  let hits = 0;
-  const stop = cpuMonitor();
-  for (const [i, q] of queries.entries()) {
-    const t = nowMs();
-    const ids = await run(q);
-    ms.push(nowMs() - t);
-    const truth = new Set(exact[i]);
-    hits += ids.filter((id) => truth.has(id)).length / Math.max(1, truth.size);
-  }
-  const cpu = stop();
-  const s = summarize(ms);
-  return { n: queries.length, p50: s.p50, p95: s.p95, recall: hits / queries.length, cpu };
+  const warmup = Math.min(10, Math.ceil(queries.length / 2));
+  return { n: queries.length, ...(await measureKnn(run, queries, exact, warmup)) };
 }
 
-async function measureKnn(db: Db, queries: Float32Array[], exact: number[][]) {
+/** the production statement, nearestImages, as the search service runs it */
+async function measureProduction(db: Db, queries: Float32Array[], exact: number[][]) {
   const vectors = createVectorRepository(db);
-  for (const q of queries.slice(0, 10)) await vectors.nearestImages(MODEL, DIM, q, K);
-  const ms: number[] = [];
-  let hits = 0;
-  const stop = cpuMonitor();
-  for (const [i, q] of queries.entries()) {
-    const t = nowMs();
-    const rows = await vectors.nearestImages(MODEL, DIM, q, K);
-    ms.push(nowMs() - t);
-    const truth = new Set(exact[i]);
-    hits += rows.filter((r) => truth.has(r.imageId)).length / Math.max(1, truth.size);
-  }
-  const cpu = stop();
-  const s = summarize(ms);
-  return { p50: s.p50, p95: s.p95, recall: hits / queries.length, cpu };
+  const run = async (q: Float32Array) =>
+    (await vectors.nearestImages(MODEL, DIM, q, K)).map((r) => r.imageId);
+  return measureKnn(run, queries, exact);
 }
 
 async function explain(db: Db, q: Float32Array): Promise<string[]> {
@@ -511,7 +489,11 @@ async function main() {
     );
     const orderedPlan = (await indexOrdered(db, c.queries[0]!, true)) as string[];
     const plan = await explain(db, c.queries[0]!);
-    const knn = await measureKnn(db, c.queries.slice(0, PROD_QUERIES), load.exact.slice(0, PROD_QUERIES));
+    const knn = await measureProduction(
+      db,
+      c.queries.slice(0, PROD_QUERIES),
+      load.exact.slice(0, PROD_QUERIES),
+    );
     log(
       `  nearestImages: p50 ${fmt(knn.p50, 2)} ms, p95 ${fmt(knn.p95, 2)} ms, recall@50 ${fmt(knn.recall, 3)} (${PROD_QUERIES} queries)`,
     );
