@@ -45,6 +45,17 @@ export function signinPage(
   );
 }
 
+/** A new password with its rule, then its confirmation: the same pair on every form that sets one. */
+function newPasswordFields(t: PageContext['t'], label: string) {
+  return html`${field(label, {
+    name: 'password',
+    type: 'password',
+    autocomplete: 'new-password',
+    hint: t('passwordHint', { min: PASSWORD_MIN }),
+  })}
+  ${field(t('confirmPassword'), { name: 'confirm', type: 'password', autocomplete: 'new-password' })}`;
+}
+
 function setupNotice(ctx: PageContext, titled: boolean) {
   const { t } = ctx;
   return notice(
@@ -93,13 +104,7 @@ export function setupPage(
           data-testid="setup-form"
         >
           ${field(t('email'), { name: 'email', type: 'email', value: view.email, autocomplete: 'username' })}
-          ${field(t('password'), {
-            name: 'password',
-            type: 'password',
-            autocomplete: 'new-password',
-            hint: t('passwordHint', { min: PASSWORD_MIN }),
-          })}
-          ${field(t('confirmPassword'), { name: 'confirm', type: 'password', autocomplete: 'new-password' })}
+          ${newPasswordFields(t, t('password'))}
           <button type="submit" class="${primaryButton} w-full">${t('setupSubmit')}</button>
         </form>`,
     ),
@@ -127,13 +132,7 @@ export function passwordLinkPage(
           data-testid="link-form"
         >
           <input type="email" name="username" value="${view.email}" autocomplete="username" hidden />
-          ${field(t('newPassword'), {
-            name: 'password',
-            type: 'password',
-            autocomplete: 'new-password',
-            hint: t('passwordHint', { min: PASSWORD_MIN }),
-          })}
-          ${field(t('confirmPassword'), { name: 'confirm', type: 'password', autocomplete: 'new-password' })}
+          ${newPasswordFields(t, t('newPassword'))}
           <button type="submit" class="${primaryButton} w-full">${t('savePassword')}</button>
         </form>`,
     ),
@@ -176,13 +175,7 @@ export function profilePage(
         <form method="post" action="${localHref(ctx, '/profile/password')}" class="mt-4 space-y-4">
           <input type="email" name="username" value="${view.email}" autocomplete="username" hidden />
           ${field(t('currentPassword'), { name: 'current', type: 'password', autocomplete: 'current-password' })}
-          ${field(t('newPassword'), {
-            name: 'password',
-            type: 'password',
-            autocomplete: 'new-password',
-            hint: t('passwordHint', { min: PASSWORD_MIN }),
-          })}
-          ${field(t('confirmPassword'), { name: 'confirm', type: 'password', autocomplete: 'new-password' })}
+          ${newPasswordFields(t, t('newPassword'))}
           <button type="submit" class="${primaryButton}">${t('changePasswordSubmit')}</button>
         </form>
       </section>
